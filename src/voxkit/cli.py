@@ -1,0 +1,17 @@
+"""The ``voxkit`` command line. Each command lives in its own private module."""
+
+from __future__ import annotations
+
+import click
+
+from voxkit import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="voxkit")
+def cli() -> None:
+    """Validate captured vox.ai campaign payloads and call the campaigns API strictly."""
+
+
+def main() -> None:
+    cli()
