@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from jsonschema.exceptions import ValidationError
 
 from vox_validators._findings import Finding
@@ -19,3 +21,14 @@ def _schema_finding(error: ValidationError) -> Finding:
     return Finding(
         rule=f"schema/{error.validator}", severity="error", path=pointer, message=error.message
     )
+
+
+def validate_json(
+    data: bytes | str, schema: str = "Campaign", *, strict: bool = False
+) -> list[Finding]:
+    """Parse one JSON document and validate it; unparseable input is one ``parse`` finding."""
+    try:
+        instance = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        return [Finding(rule="parse", severity="error", path="", message=f"not valid JSON: {exc}")]
+    return validate(instance, schema, strict=strict)
