@@ -1,0 +1,7 @@
+"""The one error the spec diff raises for input it cannot use."""
+
+from __future__ import annotations
+
+
+class SpecLoadError(Exception):
+    """A document that cannot be read or parsed; the message is one line shown to the user."""

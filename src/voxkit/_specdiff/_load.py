@@ -1,0 +1,96 @@
+"""Reading an OpenAPI document from a file or from a git revision.
+
+Every failure (missing file, invalid YAML or JSON, a top level that is not a mapping, an
+unresolvable local ``$ref``, a bad git revision) becomes one ``SpecLoadError`` whose message
+is a single line naming the source, so the command line never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voxkit._specdiff._errors import SpecLoadError
+from voxkit._specdiff._refs import iter_refs, resolves
+
+# The committed spec, relative to the repository root: what `--git REV` reads at REV.
+SPEC_PATH_IN_REPO = "openapi/vox-campaigns-v3.yaml"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed OpenAPI document and a label for it (a path, or ``REV:path``)."""
+
+    label: str
+    content: dict[str, Any]
+
+
+def load_file(path: Path) -> Document:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return parse(raw, str(path))
+
+
+def load_git(rev: str, repo_dir: Path | None = None) -> Document:
+    """The spec as committed at ``rev`` in the repository that contains ``repo_dir``."""
+    if not rev or rev.startswith("-"):
+        # A revision starting with "-" would be read by git as an option.
+        raise SpecLoadError(f"{rev!r}: not a git revision")
+    root = git_toplevel(repo_dir)
+    label = f"{rev}:{SPEC_PATH_IN_REPO}"
+    raw = _run_git(["show", label], root)
+    return parse(raw, label)
+
+
+def git_toplevel(repo_dir: Path | None = None) -> Path:
+    where = repo_dir or Path.cwd()
+    out = _run_git(["rev-parse", "--show-toplevel"], where)
+    return Path(out.decode("utf-8", "replace").strip())
+
+
+def _run_git(args: list[str], cwd: Path) -> bytes:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise SpecLoadError("git is not installed or not on PATH") from exc
+    except OSError as exc:
+        raise SpecLoadError(f"cannot run git in {cwd}: {exc.strerror or exc}") from exc
+    if result.returncode != 0:
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[0] if lines else f"exit status {result.returncode}"
+        raise SpecLoadError(f"git {' '.join(args)}: {reason}")
+    return result.stdout
+
+
+def parse(raw: bytes, label: str) -> Document:
+    """Parse YAML (JSON is a subset) and check it is a self-contained OpenAPI document."""
+    try:
+        content = yaml.safe_load(raw)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else label
+        raise SpecLoadError(f"{where}: invalid YAML/JSON: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SpecLoadError(f"{label}: invalid YAML/JSON: {first}") from exc
+    if not isinstance(content, dict):
+        kind = "empty" if content is None else f"a {type(content).__name__}"
+        raise SpecLoadError(
+            f"{label}: not an OpenAPI document (the top level is {kind}, not a mapping)"
+        )
+    version = content.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        raise SpecLoadError(f"{label}: not an OpenAPI 3.x document (no 'openapi: 3.x' field)")
+    for name in ("paths", "components"):
+        if name in content and not isinstance(content[name], dict | None):
+            raise SpecLoadError(f"{label}: /{name} is not a mapping")
+    for pointer, ref in iter_refs(content):
+        if not resolves(content, ref):
+            raise SpecLoadError(f"{label}: unresolvable $ref {ref!r} at {pointer}")
+    return Document(label=label, content=content)

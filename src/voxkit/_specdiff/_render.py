@@ -1,0 +1,102 @@
+"""The report as text (terminals), Markdown (pull-request comments, job summaries) or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from voxkit._specdiff._compare import Change, DiffReport
+
+FORMATS = ("text", "markdown", "json")
+
+
+def render(report: DiffReport, output_format: str) -> str:
+    if output_format == "json":
+        return _json(report)
+    if output_format == "markdown":
+        return _markdown(report)
+    return _text(report)
+
+
+def _counts(report: DiffReport) -> str:
+    total = len(report.changes)
+    noun = "change" if total == 1 else "changes"
+    return (
+        f"{total} {noun}: {len(report.breaking)} breaking, {len(report.non_breaking)} not breaking"
+    )
+
+
+def _where(change: Change) -> str:
+    return ", ".join(change.operations)
+
+
+def _text(report: DiffReport) -> str:
+    if not report.changes:
+        return f"No changes between {report.old} and {report.new}.\n"
+    lines: list[str] = []
+    for change in report.changes:
+        label = "BREAKING" if change.breaking else "ok"
+        lines.append(f"{label:<8} {change.id}: {change.message}")
+        lines.append(f"         old: {change.old_pointer}")
+        lines.append(f"         new: {change.new_pointer}")
+        if change.operations:
+            lines.append(f"         in:  {_where(change)}")
+    lines.append(_counts(report))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    # A pipe ends a table cell and a newline ends the row: escape both.
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    return f"`{_cell(text)}`" if "`" not in text else _cell(text)
+
+
+def _markdown(report: DiffReport) -> str:
+    lines = [f"### API spec changes: `{_cell(report.old)}` → `{_cell(report.new)}`", ""]
+    if not report.changes:
+        lines.append("No changes.")
+        return "\n".join(lines) + "\n"
+    lines.append(f"**{_counts(report)}**")
+    for title, changes in (
+        ("❌ Breaking for users of the strict client", report.breaking),
+        ("✅ Not breaking", report.non_breaking),
+    ):
+        if not changes:
+            continue
+        lines += ["", f"#### {title} ({len(changes)})", ""]
+        lines += ["| Change | Check | Operations | Old | New |", "|---|---|---|---|---|"]
+        for change in changes:
+            lines.append(
+                f"| {_cell(change.message)} | {_code(change.id)} | {_cell(_where(change)) or '—'}"
+                f" | {_code(change.old_pointer)} | {_code(change.new_pointer)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _json(report: DiffReport) -> str:
+    document: dict[str, Any] = {
+        "old": report.old,
+        "new": report.new,
+        "summary": {
+            "changes": len(report.changes),
+            "breaking": len(report.breaking),
+            "non_breaking": len(report.non_breaking),
+        },
+        "changes": [
+            {
+                "id": change.id,
+                "classification": change.classification.value,
+                "message": change.message,
+                "role": change.role,
+                "operations": list(change.operations),
+                "old_pointer": change.old_pointer,
+                "new_pointer": change.new_pointer,
+                "oasdiff": change.oasdiff,
+            }
+            for change in report.changes
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
