@@ -825,7 +825,14 @@ class _Differ:
     def _examples(
         self, old: Any, old_ptr: str, new: Any, new_ptr: str, operation: str | None
     ) -> None:
-        for key in EXAMPLE_KEYS:
+        old_named, new_named = _mapping(old.get("examples")), _mapping(new.get("examples"))
+        keys: tuple[str, ...] = EXAMPLE_KEYS
+        if old_named and new_named:
+            # Named examples are compared one by one, where they are written (often a component).
+            keys = ("example",)
+            for name in _union(old_named, new_named):
+                self._named_example(name, (old_named, old_ptr), (new_named, new_ptr), operation)
+        for key in keys:
             old_value = _materialize(self.old, old.get(key))
             new_value = _materialize(self.new, new.get(key))
             if old_value != new_value:
@@ -835,6 +842,36 @@ class _Differ:
                     (_at(old, old_ptr, key), _at(new, new_ptr, key)),
                     operation=operation,
                 )
+
+    def _named_example(
+        self,
+        name: str,
+        old: tuple[dict[str, Any], str],
+        new: tuple[dict[str, Any], str],
+        operation: str | None,
+    ) -> None:
+        (old_named, old_ptr), (new_named, new_ptr) = old, new
+        if name not in new_named or name not in old_named:
+            action = "added" if name in new_named else "removed"
+            self.emit(
+                "example-changed",
+                f"example {name} {action}",
+                (
+                    join(old_ptr, "examples", *([name] if name in old_named else [])),
+                    join(new_ptr, "examples", *([name] if name in new_named else [])),
+                ),
+                operation=operation,
+            )
+            return
+        old_ex, old_ex_ptr = deref(self.old, old_named[name], join(old_ptr, "examples", name))
+        new_ex, new_ex_ptr = deref(self.new, new_named[name], join(new_ptr, "examples", name))
+        if _materialize(self.old, old_ex) != _materialize(self.new, new_ex):
+            self.emit(
+                "example-changed",
+                f"example {name} changed",
+                (old_ex_ptr, new_ex_ptr),
+                operation=operation,
+            )
 
     def _component_schemas(self) -> None:
         base = "/components/schemas"
