@@ -228,13 +228,14 @@ def _schema_checks() -> list[Check]:
                         request=request,
                     )
                 )
-            checks.append(
-                Check(
-                    f"{subject}-{fragment}-changed",
-                    B,
-                    f"{keyword} changed: it may accept less or more",
+            if keyword != "uniqueItems":  # a boolean is only ever added or removed
+                checks.append(
+                    Check(
+                        f"{subject}-{fragment}-changed",
+                        B,
+                        f"{keyword} changed: it may accept less or more",
+                    )
                 )
-            )
     return checks
 
 
