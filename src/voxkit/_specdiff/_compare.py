@@ -23,7 +23,7 @@ from voxkit._specdiff._checks import (
     Classification,
 )
 from voxkit._specdiff._load import Document
-from voxkit._specdiff._refs import deref, join
+from voxkit._specdiff._refs import deref, existing, join
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DOC_KEYS = ("summary", "description", "title")
@@ -128,7 +128,9 @@ class _Differ:
         operation: str | None = None,
     ) -> None:
         assert change_id in CHECKS, change_id  # every id is catalogued with its verdict
-        key = (change_id, message, pointers[0] or "/", pointers[1] or "/", role)
+        # A side that lacks the node points at its nearest existing ancestor.
+        old_ptr, new_ptr = existing(self.old, pointers[0]), existing(self.new, pointers[1])
+        key = (change_id, message, old_ptr, new_ptr, role)
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = _Found(change_id, message, key[2], key[3], role)

@@ -30,6 +30,13 @@ def lookup(document: dict[str, Any], ref: str) -> tuple[bool, Any]:
     return True, node
 
 
+def existing(document: dict[str, Any], pointer: str) -> str:
+    """``pointer`` if it names a node of ``document``, else its nearest ancestor that does."""
+    while pointer and not lookup(document, "#" + pointer)[0]:
+        pointer = pointer.rsplit("/", 1)[0]
+    return pointer
+
+
 def resolves(document: dict[str, Any], ref: str) -> bool:
     return lookup(document, ref)[0]
 
