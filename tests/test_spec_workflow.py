@@ -49,7 +49,8 @@ def _run_commands(workflow: dict[Any, Any]) -> list[list[str]]:
 
 
 def test_triggers_on_changes_to_the_spec_and_what_is_generated(workflow: dict[Any, Any]) -> None:
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    triggers: dict[str, Any] = workflow["on"] if "on" in workflow else workflow[True]
+    # (YAML 1.1, which PyYAML reads, takes a bare `on` key for the boolean true.)
     for event in ("pull_request", "push"):
         paths = triggers[event]["paths"]
         assert {"openapi/**", "generator/**", "generated_client/**"} <= set(paths)
