@@ -562,3 +562,63 @@ def test_git_rev_where_the_spec_did_not_exist(repo: Path) -> None:
     result = run("--git", "HEAD")
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1
+
+
+# ---- documents in other shapes ------------------------------------------------------------------
+
+
+def _fixture(name: str, side: str) -> dict[str, Any]:
+    content: dict[str, Any] = yaml.safe_load((FIXTURES / name / f"{side}.yaml").read_text("utf-8"))
+    return content
+
+
+def test_json_documents(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(_fixture("response-property-became-optional", "old")), "utf-8")
+    new.write_text(json.dumps(_fixture("response-property-became-optional", "new")), "utf-8")
+    _, report = run_json(old, new)
+    assert [change["id"] for change in report["changes"]] == ["response-property-became-optional"]
+
+
+def test_openapi_3_0_nullable(tmp_path: Path) -> None:
+    old = _fixture("response-property-became-nullable", "old")
+    old["openapi"] = "3.0.3"
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["Item"]["properties"]["size"]["nullable"] = True
+    _, report = run_json(_write(tmp_path, old, "old.yaml"), _write(tmp_path, new))
+    assert [(c["id"], c["classification"]) for c in report["changes"]] == [
+        ("response-property-became-nullable", "breaking")
+    ]
+
+
+def test_recursive_schemas_end(tmp_path: Path) -> None:
+    old = _fixture("response-property-became-optional", "old")
+    node = {
+        "type": "object",
+        "properties": {
+            "child": {"$ref": "#/components/schemas/Owner"},
+            "kids": {"type": "array", "items": {"$ref": "#/components/schemas/Owner"}},
+            "login": {"type": "string"},
+        },
+    }
+    old["components"]["schemas"]["Owner"] = node
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["Owner"]["properties"]["login"]["type"] = "integer"
+    _, report = run_json(_write(tmp_path, old, "old.yaml"), _write(tmp_path, new))
+    changes = [(c["id"], c["old_pointer"]) for c in report["changes"]]
+    assert changes == [
+        ("response-property-type-changed", "/components/schemas/Owner/properties/login/type")
+    ]
+
+
+def test_markdown_escapes_pipes_in_cells(tmp_path: Path) -> None:
+    old = _fixture("response-property-enum-value-added", "old")
+    new = _fixture("response-property-enum-value-added", "new")
+    new["components"]["schemas"]["Item"]["properties"]["value"]["enum"].append("x|y")
+    result = run(_write(tmp_path, old, "old.yaml"), _write(tmp_path, new), "--format", "markdown")
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "enum" in line]
+    assert len(rows) == 2  # "c" (the fixture's) and "x|y"
+    (row,) = [line for line in rows if '"x' in line]
+    assert '"x\\|y"' in row
+    for line in rows:
+        assert len(line.replace("\\|", "").split("|")) == 7

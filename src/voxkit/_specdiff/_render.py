@@ -46,16 +46,19 @@ def _text(report: DiffReport) -> str:
 
 
 def _cell(text: str) -> str:
-    # A pipe ends a table cell and a newline ends the row: escape both.
+    # A pipe ends a table cell and a newline ends the row; a backslash would escape what follows.
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def _code(text: str) -> str:
-    return f"`{_cell(text)}`" if "`" not in text else _cell(text)
+    # Inside a code span a backslash is literal; only the cell's pipe needs escaping (GFM).
+    if "`" in text:
+        return _cell(text)
+    return "`" + text.replace("|", "\\|").replace("\n", " ") + "`"
 
 
 def _markdown(report: DiffReport) -> str:
-    lines = [f"### API spec changes: `{_cell(report.old)}` → `{_cell(report.new)}`", ""]
+    lines = [f"### API spec changes: {_code(report.old)} → {_code(report.new)}", ""]
     if not report.changes:
         lines.append("No changes.")
         return "\n".join(lines) + "\n"
