@@ -229,12 +229,20 @@ class _Differ:
     # ---- security ------------------------------------------------------------------------------
 
     def _global_security(self) -> None:
+        # The operations that inherit the global requirement are the ones it affects.
+        inheriting: list[str] = []
+        for document in (self.old, self.new):
+            for path, item in _mapping(document.get("paths")).items():
+                item, _ = deref(document, item, "")
+                for method, (op, _) in _operations(item, ""):
+                    label = f"{method.upper()} {path}"
+                    if "security" not in op and label not in inheriting:
+                        inheriting.append(label)
         self._security(
             "api-global-security",
-            self.old.get("security"),
-            self.new.get("security"),
+            (self.old.get("security"), self.new.get("security")),
             ("/security", "/security"),
-            None,
+            inheriting,
         )
 
     def _operation_security(
@@ -245,45 +253,37 @@ class _Differ:
         old_security = old_op["security"] if "security" in old_op else self.old.get("security")
         new_security = new_op["security"] if "security" in new_op else self.new.get("security")
         pointers = (_at(old_op, old_ptr, "security"), _at(new_op, new_ptr, "security"))
-        self._security("api-security", old_security, new_security, pointers, label)
+        self._security("api-security", (old_security, new_security), pointers, [label])
 
     def _security(
-        self, prefix: str, old: Any, new: Any, pointers: tuple[str, str], operation: str | None
+        self,
+        prefix: str,
+        requirements: tuple[Any, Any],
+        pointers: tuple[str, str],
+        operations: list[str],
     ) -> None:
-        old_reqs, new_reqs = _requirements(old), _requirements(new)
-        scope = f"{operation}: " if operation else ""
+        old_reqs, new_reqs = _requirements(requirements[0]), _requirements(requirements[1])
+        found: list[tuple[str, str]] = []
         for schemes, scopes in old_reqs.items():
             if schemes not in new_reqs:
-                self.emit(
-                    f"{prefix}-removed",
-                    f"{scope}security requirement {_schemes(schemes)} removed",
-                    pointers,
-                    operation=operation,
+                found.append(
+                    (f"{prefix}-removed", f"security requirement {_schemes(schemes)} removed")
                 )
                 continue
             for scheme, scope_set in scopes.items():
                 for name in sorted(scope_set - new_reqs[schemes][scheme]):
-                    self.emit(
-                        f"{prefix}-scope-removed",
-                        f"{scope}scope {name!r} removed from {scheme}",
-                        pointers,
-                        operation=operation,
+                    found.append(
+                        (f"{prefix}-scope-removed", f"scope {name!r} removed from {scheme}")
                     )
                 for name in sorted(new_reqs[schemes][scheme] - scope_set):
-                    self.emit(
-                        f"{prefix}-scope-added",
-                        f"{scope}scope {name!r} added to {scheme}",
-                        pointers,
-                        operation=operation,
-                    )
+                    found.append((f"{prefix}-scope-added", f"scope {name!r} added to {scheme}"))
         for schemes in new_reqs:
             if schemes not in old_reqs:
-                self.emit(
-                    f"{prefix}-added",
-                    f"{scope}security requirement {_schemes(schemes)} added",
-                    pointers,
-                    operation=operation,
-                )
+                found.append((f"{prefix}-added", f"security requirement {_schemes(schemes)} added"))
+        targets: list[str | None] = [*operations] or [None]
+        for change_id, message in found:
+            for operation in targets:
+                self.emit(change_id, message, pointers, operation=operation)
 
     def _security_schemes(self) -> None:
         base = "/components/securitySchemes"
