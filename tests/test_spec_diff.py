@@ -622,3 +622,18 @@ def test_markdown_escapes_pipes_in_cells(tmp_path: Path) -> None:
     assert '"x\\|y"' in row
     for line in rows:
         assert len(line.replace("\\|", "").split("|")) == 7
+
+
+def test_a_global_security_change_lists_the_operations_that_inherit_it() -> None:
+    _, report = run_json(*pair("api-global-security-removed"))
+    (change,) = report["changes"]
+    assert change["old_pointer"] == change["new_pointer"] == "/security"
+    assert change["operations"] == ["POST /items", "GET /items/{item_id}"]
+
+
+def test_an_operation_security_change_names_its_operation() -> None:
+    _, report = run_json(*pair("api-security-added"))
+    (change,) = report["changes"]
+    assert change["operations"] == ["GET /items/{item_id}"]
+    assert change["new_pointer"] == "/paths/~1items~1{item_id}/get/security"
+    assert "{apiKey}" in change["message"]
