@@ -1,0 +1,26 @@
+"""The private package behind ``voxkit spec diff``: an explicit API, and no dev-only imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import voxkit._specdiff as specdiff
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert specdiff.__all__ == sorted(specdiff.__all__)
+    for name in specdiff.__all__:
+        assert hasattr(specdiff, name), name
+
+
+def test_the_installed_cli_does_not_import_the_dev_only_generator() -> None:
+    code = (
+        "import sys, voxkit.cli, voxkit._specdiff;"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('generator', 'tests'));"
+        "print(bad); raise SystemExit(1 if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
