@@ -503,6 +503,41 @@ def _structural_cases() -> list[Case]:
                 {"application/xml": {"schema": _ref("Item")}}
             ),
         ),
+        _case(
+            "required-response-header-removed",
+            b,
+            lambda d: _get(d)["responses"]["200"].pop("headers"),
+            _set(
+                lambda d: _get(d)["responses"]["200"],
+                "headers",
+                {"ETag": {"required": True, "schema": {"type": "string"}}},
+            ),
+        ),
+        _case(
+            "optional-response-header-removed",
+            n,
+            lambda d: _get(d)["responses"]["200"].pop("headers"),
+            _set(
+                lambda d: _get(d)["responses"]["200"],
+                "headers",
+                {"ETag": {"schema": {"type": "string"}}},
+            ),
+        ),
+        _case(
+            "response-header-added",
+            n,
+            _set(
+                lambda d: _get(d)["responses"]["200"],
+                "headers",
+                {"ETag": {"schema": {"type": "string"}}},
+            ),
+        ),
+        _case(
+            "servers-changed",
+            b,
+            lambda d: d.update(servers=[{"url": "https://api.example.invalid/v2"}]),
+            lambda d: d.update(servers=[{"url": "https://api.example.invalid"}]),
+        ),
         # properties
         _case("request-property-removed", b, _drop(_request_props, "count")),
         _case(
@@ -556,6 +591,11 @@ def _structural_cases() -> list[Case]:
             "description-changed",
             n,
             lambda d: _response_props(d)["name"].update(description="The name of the item."),
+        ),
+        Case(
+            "info-description-changed",
+            (("description-changed", NON_BREAKING),),
+            lambda d: d["info"].update(description="Now with a description."),
         ),
         _case(
             "example-changed",

@@ -157,6 +157,8 @@ class _Differ:
     # ---- the walk ----------------------------------------------------------------------------
 
     def run(self) -> None:
+        self._docs(self.old.get("info"), "/info", self.new.get("info"), "/info", None)
+        self._servers()
         self._global_security()
         self._security_schemes()
         self._paths()
@@ -227,6 +229,16 @@ class _Differ:
         self._responses(label, old_op, old_ptr, new_op, new_ptr)
 
     # ---- security ------------------------------------------------------------------------------
+
+    def _servers(self) -> None:
+        old_urls = _server_urls(self.old.get("servers"))
+        new_urls = _server_urls(self.new.get("servers"))
+        if old_urls != new_urls:
+            self.emit(
+                "servers-changed",
+                f"servers {_show(old_urls)} became {_show(new_urls)}",
+                ("/servers", "/servers"),
+            )
 
     def _global_security(self) -> None:
         # The operations that inherit the global requirement are the ones it affects.
@@ -473,12 +485,50 @@ class _Differ:
             )
             if isinstance(old_response, dict) and isinstance(new_response, dict):
                 self._docs(old_response, old_resp_ptr, new_response, new_resp_ptr, label)
+                self._headers(
+                    label, (old_response, old_resp_ptr), (new_response, new_resp_ptr), code
+                )
                 self._content(
                     label,
                     "response",
                     (old_response, old_resp_ptr),
                     (new_response, new_resp_ptr),
                     code,
+                )
+
+    def _headers(
+        self,
+        label: str,
+        old: tuple[dict[str, Any], str],
+        new: tuple[dict[str, Any], str],
+        code: str,
+    ) -> None:
+        """Response headers by name (case-insensitive, as HTTP has them); their schemas are not compared."""
+        (old_response, old_ptr), (new_response, new_ptr) = old, new
+        old_headers = {str(k).lower(): k for k in _mapping(old_response.get("headers"))}
+        new_headers = {str(k).lower(): k for k in _mapping(new_response.get("headers"))}
+        for name, written in old_headers.items():
+            if name in new_headers:
+                continue
+            header, header_ptr = deref(
+                self.old, old_response["headers"][written], join(old_ptr, "headers", written)
+            )
+            required = isinstance(header, dict) and header.get("required") is True
+            self.emit(
+                f"{'required' if required else 'optional'}-response-header-removed",
+                f"{label}: response {code} header {written} removed",
+                (header_ptr, _at(new_response, new_ptr, "headers")),
+                role="response",
+                operation=label,
+            )
+        for name, written in new_headers.items():
+            if name not in old_headers:
+                self.emit(
+                    "response-header-added",
+                    f"{label}: response {code} header {written} added",
+                    (_at(old_response, old_ptr, "headers"), join(new_ptr, "headers", written)),
+                    role="response",
+                    operation=label,
                 )
 
     def _content(
@@ -1041,6 +1091,13 @@ def _requirements(security: Any) -> dict[frozenset[str], dict[str, frozenset[str
             }
             found[frozenset(scopes)] = scopes
     return found
+
+
+def _server_urls(servers: Any) -> list[str]:
+    """The URLs of top-level ``servers``; absent means ``/`` (OpenAPI's default)."""
+    if not isinstance(servers, list) or not servers:
+        return ["/"]
+    return [str(s.get("url")) if isinstance(s, dict) else str(s) for s in servers]
 
 
 def _schemes(schemes: frozenset[str]) -> str:
