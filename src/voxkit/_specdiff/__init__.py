@@ -8,7 +8,7 @@
 """
 
 from voxkit._specdiff._checks import CHECKS, OASDIFF_CHECK_IDS, Check, Classification
-from voxkit._specdiff._compare import Change, DiffReport, diff_documents
+from voxkit._specdiff._compare import diff_documents
 from voxkit._specdiff._errors import SpecLoadError
 from voxkit._specdiff._load import (
     SPEC_PATH_IN_REPO,
@@ -18,6 +18,7 @@ from voxkit._specdiff._load import (
     load_git,
     parse,
 )
+from voxkit._specdiff._record import Change, DiffReport
 from voxkit._specdiff._render import FORMATS, render
 
 __all__ = [
