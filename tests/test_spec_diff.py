@@ -637,3 +637,35 @@ def test_an_operation_security_change_names_its_operation() -> None:
     assert change["operations"] == ["GET /items/{item_id}"]
     assert change["new_pointer"] == "/paths/~1items~1{item_id}/get/security"
     assert "{apiKey}" in change["message"]
+
+
+def test_a_document_nested_too_deeply_to_read_exits_2(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("openapi: 3.1.0\npaths: " + "[" * 5000 + "]" * 5000 + "\n", "utf-8")
+    result = run(deep, SPEC_PATH)
+    assert result.exit_code == 2
+    assert result.stderr == f"voxkit spec diff: error: {deep}: nested too deeply to read\n"
+
+
+def test_schemas_chained_too_deeply_to_compare_exit_2(tmp_path: Path) -> None:
+    # Each schema is flat, but following the $refs goes thousands of levels down.
+    depth = 3000
+    schemas: dict[str, Any] = {
+        f"S{i}": {"type": "object", "properties": {"a": {"$ref": f"#/components/schemas/S{i + 1}"}}}
+        for i in range(depth)
+    }
+    schemas[f"S{depth}"] = {"type": "string"}
+    ok = {
+        "description": "",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}},
+    }
+    old: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {"/x": {"get": {"responses": {"200": ok}}}},
+        "components": {"schemas": schemas},
+    }
+    new = copy.deepcopy(old)
+    new["components"]["schemas"][f"S{depth}"] = {"type": "integer"}
+    result = run(_write(tmp_path, old, "old.yaml"), _write(tmp_path, new))
+    assert result.exit_code == 2
+    assert result.stderr == "voxkit spec diff: error: the documents nest too deeply to compare\n"

@@ -69,7 +69,12 @@ def diff(
     except SpecLoadError as exc:
         click.echo(f"voxkit spec diff: error: {exc}", err=True)
         raise SystemExit(EXIT_UNUSABLE) from None
-    report = diff_documents(old, new)
+    try:
+        report = diff_documents(old, new)
+    except RecursionError:
+        # Schemas nested thousands of levels deep: no real spec is, so refuse rather than crash.
+        click.echo("voxkit spec diff: error: the documents nest too deeply to compare", err=True)
+        raise SystemExit(EXIT_UNUSABLE) from None
     click.echo(render(report, output_format), nl=False)
     if fail_on == "breaking" and report.breaking:
         raise SystemExit(EXIT_BREAKING)

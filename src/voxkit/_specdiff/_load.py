@@ -71,6 +71,13 @@ def _run_git(args: list[str], cwd: Path) -> bytes:
 def parse(raw: bytes, label: str) -> Document:
     """Parse YAML (JSON is a subset) and check it is a self-contained OpenAPI document."""
     try:
+        return _parse(raw, label)
+    except RecursionError as exc:
+        raise SpecLoadError(f"{label}: nested too deeply to read") from exc
+
+
+def _parse(raw: bytes, label: str) -> Document:
+    try:
         content = yaml.safe_load(raw)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
