@@ -906,7 +906,10 @@ def fixture_cases() -> list[Case]:
 
 
 def dump(doc: Doc) -> str:
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    # Leaf collections inline, as the real spec writes them: short files, readable diffs.
+    return yaml.safe_dump(
+        doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
 
 
 def write_fixtures(root: Path = FIXTURES) -> None:
