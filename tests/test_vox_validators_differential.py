@@ -178,6 +178,28 @@ EDGE_CASES: dict[str, bytes | str] = {
     "minute 1440.0": _BASE.replace('"end_min":1200', '"end_min":1440.0'),
     "minute 1441.0": _BASE.replace('"end_min":1200', '"end_min":1441.0'),
     "missing members": '{"status": "draft"}',
+    # JSON syntax the fast decoders must judge exactly as json.loads does
+    "form feed as whitespace": _BASE.replace('"name":', '"name":\x0c'),
+    "no-break space as whitespace": _BASE.replace('"name":', '"name":\xa0'),
+    "trailing comma in an object": _BASE[:-1] + ",}",
+    "trailing comma in an array": _BASE.replace('"Friday"]', '"Friday",]'),
+    "leading zero": _BASE.replace('"total_calls":1200', '"total_calls":01200'),
+    "plus sign": _BASE.replace('"total_calls":1200', '"total_calls":+1200'),
+    "raw tab in a string": _BASE.replace('"Spring promo outreach"', '"a\tb"'),
+    "escaped key in a known member": _BASE.replace('"status"', '"st\\u0061tus"'),
+    "escaped enum value": _BASE.replace('"ongoing"', '"ongo\\u0069ng"'),
+    "single quotes": _BASE.replace('"name":"Spring promo outreach"', "\"name\":'x'"),
+    "a comment": _BASE.replace('"name":', '"name":/*c*/'),
+    "True for true": _BASE.replace('"auto_resume":true', '"auto_resume":True'),
+    "two documents": _BASE + _BASE,
+    "largest unsigned 64-bit integer": _BASE.replace(
+        '"total_calls":1200', '"total_calls":18446744073709551615'
+    ),
+    "smallest signed 64-bit integer": _BASE.replace(
+        '"created_at":1741842354957', '"created_at":-9223372036854775808'
+    ),
+    "exponent for an integer": _BASE.replace('"total_calls":1200', '"total_calls":12E2'),
+    "U+2028 in a string": _BASE.replace('"Spring promo outreach"', '"a\u2028b"'),
 }
 
 
