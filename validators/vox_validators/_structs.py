@@ -71,6 +71,7 @@ class _Compiler:
         self._defs = defs
         self._forbid_unknown = forbid_unknown
         self._structs: dict[str, Any] = {}
+        self._building: set[str] = set()
 
     def type_of(self, schema: Any) -> Any:
         if not isinstance(schema, dict):
@@ -125,13 +126,20 @@ class _Compiler:
         name = ref[len(_REF_PREFIX) :]
         if name not in self._defs:
             raise Unsupported(ref)
+        if name in self._building:
+            raise Unsupported(ref)  # a recursive schema: left to the other tiers
         definition = self._defs[name]
-        if isinstance(definition, dict) and definition.get("type") == "object":
-            if name not in self._structs:
+        if name in self._structs:
+            return self._structs[name]
+        self._building.add(name)
+        try:
+            if isinstance(definition, dict) and definition.get("type") == "object":
                 asserting = {key for key in definition if key in Draft202012Validator.VALIDATORS}
                 self._structs[name] = self._object(definition, asserting, name=name)
-            return self._structs[name]
-        return self.type_of(definition)
+                return self._structs[name]
+            return self.type_of(definition)
+        finally:
+            self._building.discard(name)
 
     @staticmethod
     def _string(schema: dict[str, Any], asserting: set[str]) -> Any:
