@@ -57,13 +57,14 @@ def skipping_is_safe(data: bytes | str) -> bool:
     the bytes are strict UTF-8 (msgspec does not check skipped strings) and the document
     cannot nest deeply. (A str reaches msgspec as UTF-8; a lone surrogate fails before.)
     """
-    if isinstance(data, bytes):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return data.count(b"[") + data.count(b"{") < _BRACKET_LIMIT
-    return data.count("[") + data.count("{") < _BRACKET_LIMIT
+    if isinstance(data, str):
+        return data.count("[") + data.count("{") < _BRACKET_LIMIT
+    raw = bytes(data)  # bytes as they are; a bytearray or memoryview copied
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return raw.count(b"[") + raw.count(b"{") < _BRACKET_LIMIT
 
 
 class _Compiler:

@@ -78,7 +78,7 @@ def validate_json(
             return _rule_findings(instance, schema, strict)
     # Re-read with the reference decoder: orjson turns integers beyond 64 bits into floats.
     try:
-        reference = json.loads(data)
+        reference = json.loads(bytes(data) if isinstance(data, memoryview) else data)
     except RecursionError:
         return [_parse_finding("nested too deeply")]
     except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for invalid UTF-8
