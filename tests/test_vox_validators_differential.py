@@ -98,6 +98,7 @@ def test_every_tier_gives_the_same_findings(record: dict[str, Any]) -> None:
     assert validate(json.loads(text)) == expected
     spaced = json.dumps(record, indent=1) + "  "  # the same document, other bytes
     assert validate_json(spaced) == expected
+    assert validate(json.loads(text), strict=True) == validate_json(text, strict=True)
 
 
 @_SETTINGS
