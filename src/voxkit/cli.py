@@ -5,12 +5,16 @@ from __future__ import annotations
 import click
 
 from voxkit import __version__
+from voxkit._validate_cmd import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voxkit")
 def cli() -> None:
     """Validate captured vox.ai campaign payloads and call the campaigns API strictly."""
+
+
+cli.add_command(validate_command)
 
 
 def main() -> None:
