@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 
 from vox_validators import Finding, validate_json
-from voxkit._records import Batch, LinesBatch, Record, RecordsBatch
+from voxkit._records import Batch, Record, RecordsBatch
 from voxkit._reporters import Settings, Tally, renderer
 
 
@@ -66,7 +66,7 @@ def run_batch(batch: Batch, settings: Settings) -> BatchResult:
         tally.errors += errors
         tally.warnings += warnings
         tally.failing += failing
-        rendered = render(batch.source, record.line, record.index, findings, valid, failing)
+        rendered = render(batch.source, record, findings, failing)
         if rendered:
             parts.append(rendered)
     return BatchResult(batch.source, "".join(parts), tally)

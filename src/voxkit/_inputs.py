@@ -23,7 +23,8 @@ import re
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from pathlib import Path
+from typing import BinaryIO, cast
 
 from voxkit._records import (
     BATCH_BYTES,
@@ -46,6 +47,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\r\n"
 _MiB = 1024 * 1024
+#: How much is read at a time (tests make it tiny to exercise every chunk boundary).
+READ_CHUNK_BYTES = _MiB
 
 
 class UnreadableInput(Exception):
@@ -84,9 +87,9 @@ def discover(arguments: Iterable[str]) -> Discovery:
     for argument in arguments:
         if argument == "-":
             found.files.append(InputFile(name=STDIN_NAME, path=None, size=None))
-        elif os.path.isdir(argument):
+        elif Path(argument).is_dir():
             _walk(argument, found)
-        elif os.path.exists(argument):
+        elif Path(argument).exists():
             found.files.append(InputFile(name=argument, path=argument, size=_size(argument)))
         else:
             found.errors.append(f"{argument}: no such file or directory")
@@ -101,10 +104,10 @@ def _walk(directory: str, found: Discovery) -> None:
         found.errors.append(f"{error.filename}: cannot list directory: {error.strerror}")
 
     for root, dirs, files in os.walk(directory, onerror=on_error):
-        ignored.extend(os.path.join(root, name) for name in dirs if name.startswith("."))
+        ignored.extend(str(Path(root, name)) for name in dirs if name.startswith("."))
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
-            path = os.path.join(root, name)
+            path = str(Path(root, name))
             if name.startswith(".") or not is_recognised(name):
                 ignored.append(path)
             else:
@@ -126,7 +129,7 @@ def is_recognised(name: str) -> bool:
 
 def _size(path: str) -> int | None:
     try:
-        return os.stat(path).st_size
+        return Path(path).stat().st_size
     except OSError:
         return None
 
@@ -139,9 +142,10 @@ def open_input(file: InputFile, stdin: BinaryIO) -> BinaryIO:
     if file.path is None:
         return stdin
     try:
-        if os.path.isdir(file.path):
+        path = Path(file.path)
+        if path.is_dir():
             raise IsADirectoryError(21, "is a directory")
-        return open(file.path, "rb")  # noqa: SIM115 - closed by the caller
+        return path.open("rb")
     except OSError as error:
         raise UnreadableInput(f"{file.name}: cannot read: {error.strerror or error}") from error
 
@@ -160,7 +164,7 @@ def read_batches(
     name = name.removesuffix(".gz")
     if compressed:
         gz = gzip.GzipFile(fileobj=_ChunkStream(_prepend(head, chunks)), mode="rb")
-        chunks = _chunks(gz)
+        chunks = _chunks(cast(BinaryIO, gz))
         head, chunks = _first_chunk(chunks)
     head = head.removeprefix(BOM)
     chunks = _prepend(head, chunks)
@@ -177,11 +181,11 @@ def read_batches(
         yield from read_json(file.name, chunks, schema)
 
 
-def _chunks(stream: BinaryIO, size: int = _MiB) -> Iterator[bytes]:
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
     """The bytes of ``stream`` in chunks; a failure to read is a :class:`_ReadError`."""
     while True:
         try:
-            chunk = stream.read(size)
+            chunk = stream.read(READ_CHUNK_BYTES)
         except EOFError as error:
             raise _ReadError(f"truncated gzip stream ({error})") from error
         except (OSError, zlib.error) as error:
@@ -431,8 +435,7 @@ class _ArraySplitter:
         chunk = next(self.chunks, b"")
         if not chunk:
             self.eof = True
-        drop = min(keep_from, self.counted_pos)
-        self.counted_line += self.buffer.count(b"\n", 0, drop)
+        drop = min(keep_from, self.counted_pos)  # lines before counted_pos are counted already
         self.counted_pos -= drop
         self.buffer = self.buffer[drop:] + chunk
         return drop
@@ -467,7 +470,9 @@ class _ArraySplitter:
             yield from self._split()
         except _ReadError as error:
             yield from self._emit(
-                Record(None, None, None, self.schema, (parse_finding(f"input ends early: {error}"),))
+                Record(
+                    None, None, None, self.schema, (parse_finding(f"input ends early: {error}"),)
+                )
             )
         if self.records:
             yield self._flush()
@@ -521,8 +526,16 @@ class _ArraySplitter:
             match = pattern.search(self.buffer, scan)
             if match is None or match.group() == b'"':  # more input is needed
                 if self.eof:  # the input ends inside the element
-                    data = None if oversized else self.buffer[start:]
+                    data = None if oversized else self.buffer[start:].rstrip()
                     yield from self._emit(self._record(line, index, data, oversized))
+                    if depth == 0 and match is None:  # a whole element, then the end
+                        message = (
+                            f"the array is not closed: the input ends after {index + 1} elements"
+                        )
+                        where = self._line_at(len(self.buffer))
+                        yield from self._emit(
+                            Record(where, None, None, self.schema, (parse_finding(message),))
+                        )
                     return len(self.buffer), b""
                 scan = len(self.buffer) if match is None else match.start()
                 if not oversized and scan - start > MAX_RECORD_BYTES:

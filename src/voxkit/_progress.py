@@ -11,7 +11,9 @@ _WIDTH = 30
 
 
 class Progress:
-    def __init__(self, enabled: bool, total_bytes: int | None, write: Callable[[str], None]) -> None:
+    def __init__(
+        self, enabled: bool, total_bytes: int | None, write: Callable[[str], None]
+    ) -> None:
         self.enabled = enabled
         self.total_bytes = total_bytes or None
         self.write = write

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 import click
 
 from vox_validators import Finding
+from voxkit._records import Record
 
 Format = Literal["text", "jsonl", "junit", "github"]
 FORMATS: tuple[Format, ...] = ("text", "jsonl", "junit", "github")
@@ -61,11 +62,11 @@ class Tally:
         }
 
 
-RenderRecord = Callable[[str, int | None, int | None, Sequence[Finding], bool, bool], str]
+RenderRecord = Callable[[str, Record, Sequence[Finding], bool], str]
 
 
 def renderer(settings: Settings) -> RenderRecord:
-    """The function that renders one record: (source, line, index, findings, valid, failing)."""
+    """The function that renders one record: (source, record, findings, failing)."""
     if settings.format == "jsonl":
         return _render_jsonl
     if settings.format == "github":
@@ -84,15 +85,10 @@ def _json(value: object) -> str:
     return json.dumps(value)
 
 
-def _render_jsonl(
-    source: str,
-    line: int | None,
-    index: int | None,
-    findings: Sequence[Finding],
-    valid: bool,
-    failing: bool,
-) -> str:
+def _render_jsonl(source: str, record: Record, findings: Sequence[Finding], failing: bool) -> str:
+    line, index = record.line, record.index
     del failing
+    valid = not any(finding.severity == "error" for finding in findings)
     return (
         _json(
             {
@@ -128,14 +124,8 @@ def _printable(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _render_text(
-    source: str,
-    line: int | None,
-    index: int | None,
-    findings: Sequence[Finding],
-    valid: bool,
-    failing: bool,
-) -> str:
+def _render_text(source: str, record: Record, findings: Sequence[Finding], failing: bool) -> str:
+    line, index = record.line, record.index
     if not findings:
         return ""
     where = _printable(location(source, line, index))
@@ -149,13 +139,9 @@ def _render_text(
 
 
 def _render_text_coloured(
-    source: str,
-    line: int | None,
-    index: int | None,
-    findings: Sequence[Finding],
-    valid: bool,
-    failing: bool,
+    source: str, record: Record, findings: Sequence[Finding], failing: bool
 ) -> str:
+    line, index = record.line, record.index
     if not findings:
         return ""
     where = click.style(_printable(location(source, line, index)), bold=True)
@@ -186,7 +172,9 @@ def text_summary(tally: Tally, color: bool) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return _printable_keep_newlines(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return (
+        _printable_keep_newlines(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    )
 
 
 def _escape_property(text: str) -> str:
@@ -197,14 +185,8 @@ def _printable_keep_newlines(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _render_github(
-    source: str,
-    line: int | None,
-    index: int | None,
-    findings: Sequence[Finding],
-    valid: bool,
-    failing: bool,
-) -> str:
+def _render_github(source: str, record: Record, findings: Sequence[Finding], failing: bool) -> str:
+    line, index = record.line, record.index
     if not findings:
         return ""
     properties = [] if source.startswith("<") else [f"file={_escape_property(source)}"]
@@ -242,13 +224,9 @@ def case_name(line: int | None, index: int | None) -> str:
 
 
 def _render_junit_case(
-    source: str,
-    line: int | None,
-    index: int | None,
-    findings: Sequence[Finding],
-    valid: bool,
-    failing: bool,
+    source: str, record: Record, findings: Sequence[Finding], failing: bool
 ) -> str:
+    line, index = record.line, record.index
     name = quoteattr(_xml_text(case_name(line, index)))
     attributes = f"classname={quoteattr(_xml_text(source))} name={name}"
     if line is not None:
@@ -272,13 +250,17 @@ def _render_junit_case(
     return f"    <testcase {attributes}>{body}</testcase>\n"
 
 
+def _spool() -> IO[str]:
+    return tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")
+
+
 @dataclass
 class JUnitWriter:
     """Writes one ``<testsuite>`` per source, once that source's cases are all known."""
 
     out: Callable[[str], None]
-    body: IO[str] = field(default_factory=lambda: _spool())
-    cases: IO[str] = field(default_factory=lambda: _spool())
+    body: IO[str] = field(default_factory=_spool)
+    cases: IO[str] = field(default_factory=_spool)
     source: str | None = None
     suite: Tally = field(default_factory=Tally)
 
@@ -294,7 +276,7 @@ class JUnitWriter:
             return
         name = quoteattr(_xml_text(self.source))
         self.body.write(
-            f"  <testsuite name={name} tests=\"{self.suite.records}\" "
+            f'  <testsuite name={name} tests="{self.suite.records}" '
             f'failures="{self.suite.failing}" errors="0" skipped="0">\n'
         )
         self.cases.seek(0)
@@ -318,10 +300,6 @@ class JUnitWriter:
         self.out("</testsuites>\n")
         self.body.close()
         self.cases.close()
-
-
-def _spool() -> IO[str]:
-    return tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")
 
 
 def _copy(source: IO[str], target: IO[str]) -> None:

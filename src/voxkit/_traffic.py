@@ -55,7 +55,7 @@ def _construct_bytes_io(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 def _construct_iter(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     mapping = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    arguments = mapping.get("args") or ([],)
+    arguments: Any = mapping.get("args") or ([],)
     return list(arguments[0]) if arguments else []
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import BinaryIO, Literal
+from typing import IO, Any, BinaryIO, Literal
 
 import click
 
@@ -48,7 +48,9 @@ def schema_names() -> tuple[str, ...]:
 def _check_schema(ctx: click.Context, param: click.Parameter, value: str) -> str:
     del ctx, param
     if value not in schema_names():
-        raise click.BadParameter(f"{value!r} is not a schema of the spec; one of: " + ", ".join(schema_names()))
+        raise click.BadParameter(
+            f"{value!r} is not a schema of the spec; one of: " + ", ".join(schema_names())
+        )
     return value
 
 
@@ -114,7 +116,9 @@ def _note(message: str) -> None:
     show_default=True,
     help="Exit 1 when a record has a finding of this severity or worse.",
 )
-@click.option("--strict", is_flag=True, help="Report fields the spec does not know (drift warnings).")
+@click.option(
+    "--strict", is_flag=True, help="Report fields the spec does not know (drift warnings)."
+)
 @click.option(
     "--jobs",
     "-j",
@@ -142,6 +146,7 @@ def _note(message: str) -> None:
     help="A progress line on stderr (default: when stderr is a terminal).",
 )
 def validate_command(
+    *,
     paths: tuple[str, ...],
     output_format: Format,
     fail_on: Literal["error", "warning"],
@@ -160,7 +165,7 @@ def validate_command(
     Exit status: 0 every record is valid; 1 a record is invalid (or, with --fail-on warning, has a
     warning); 2 usage error or unreadable input path.
     """
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     if color is None:
         color = output_format == "text" and _is_terminal(stdout) and "NO_COLOR" not in os.environ
     if progress is None:
@@ -191,7 +196,7 @@ def validate_command(
             write(result.rendered)
         meter.update(state.position(), tally.records)
 
-    batches = _all_batches(found.files, schema, state, click.get_binary_stream("stdin"))
+    batches = _all_batches(found.files, schema, state, sys.stdin.buffer)
     try:
         run(batches, settings, jobs, consume)
         meter.close()
@@ -212,9 +217,8 @@ def validate_command(
     sys.exit(EXIT_INVALID if tally.failing else EXIT_VALID)
 
 
-def _is_terminal(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
+def _is_terminal(stream: IO[Any]) -> bool:
     try:
-        return bool(isatty()) if isatty is not None else False
-    except ValueError:
+        return stream.isatty()
+    except ValueError:  # a closed stream
         return False
