@@ -27,6 +27,8 @@ from tests.validate_helpers import (
     write_jsonl,
 )
 from vox_validators import Finding
+from voxkit._records import Record
+from voxkit._reporters import Settings, renderer
 
 # --------------------------------------------------------------------------- the contract
 
@@ -35,7 +37,8 @@ def test_examples_follow_the_jsonl_contract() -> None:
     result = invoke([str(EXAMPLES), "--format", "jsonl"])
     records, summary = parse_jsonl(result.stdout)
     assert result.exit_code == 1  # the invalid examples
-    assert summary["valid"] >= 8 and summary["invalid"] >= 5
+    assert summary["valid"] >= 8
+    assert summary["invalid"] >= 5
     sources = {record["source"] for record in records}
     assert str(VALID_JSONL) in sources
     assert all(source.startswith(str(EXAMPLES)) for source in sources)
@@ -45,7 +48,8 @@ def test_valid_examples_exit_0_and_cover_every_status() -> None:
     result = invoke([str(EXAMPLES / "valid"), "--format", "jsonl"])
     records, summary = parse_jsonl(result.stdout)
     assert result.exit_code == 0, result.output
-    assert summary["invalid"] == 0 and summary["errors"] == 0
+    assert summary["invalid"] == 0
+    assert summary["errors"] == 0
     statuses = {record["status"] for record in valid_campaigns()}
     assert statuses == {"draft", "pending", "ongoing", "paused", "success", "fail", "canceled"}
     paused_by = {r["paused_by"] for r in valid_campaigns() if r["status"] == "paused"}
@@ -91,8 +95,9 @@ def test_exit_1_on_an_invalid_record_and_0_when_all_valid(tmp_path: Path) -> Non
 def test_fail_on_warning(tmp_path: Path) -> None:
     cassette = FIXTURES / "cassette-undocumented-only.yaml"
     result = invoke([str(cassette), "--format", "jsonl"])
-    records, summary = parse_jsonl(result.stdout)
-    assert summary["warnings"] == 1 and summary["invalid"] == 0
+    _records, summary = parse_jsonl(result.stdout)
+    assert summary["warnings"] == 1
+    assert summary["invalid"] == 0
     assert result.exit_code == 0
     assert invoke([str(cassette), "--fail-on", "warning"]).exit_code == 1
     assert invoke([str(cassette), "--fail-on", "error"]).exit_code == 0
@@ -104,7 +109,7 @@ def test_missing_path_exits_2_and_the_others_are_still_validated(tmp_path: Path)
     result = invoke([str(missing), str(good), "--format", "jsonl"])
     assert result.exit_code == 2
     assert result.stderr == f"voxkit: error: {missing}: no such file or directory\n"
-    records, summary = parse_jsonl(result.stdout)
+    records, _summary = parse_jsonl(result.stdout)
     assert [record["source"] for record in records] == [str(good)]
 
 
@@ -392,9 +397,6 @@ def test_github_annotations(tmp_path: Path) -> None:
 
 
 def test_github_escapes_newlines_in_messages() -> None:
-    from voxkit._records import Record
-    from voxkit._reporters import Settings, renderer
-
     render = renderer(Settings(format="github", color=False, strict=False, fail_on="error"))
     finding = Finding("parse", "error", "", "two\nlines\r, 50%")
     rendered = render("<stdin>", Record(3, None, None, ""), [finding], True)
