@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import voxkit._engine
+import vox_validators
 import voxkit._inputs
 from tests.validate_helpers import (
     EXAMPLES,
@@ -130,7 +130,7 @@ def test_unreadable_file_exits_2_with_one_line(
             raise PermissionError(13, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(voxkit._inputs.Path, "open", refusing_open)
+    monkeypatch.setattr("pathlib.Path.open", refusing_open)
     result = invoke([str(locked), str(good), "--format", "jsonl"])
     assert result.exit_code == 2
     assert result.stderr == f"voxkit: error: {locked}: cannot read: Permission denied\n"
@@ -286,7 +286,7 @@ def test_strict_is_passed_to_the_library(tmp_path: Path, monkeypatch: pytest.Mon
         seen.append(strict)
         return []
 
-    monkeypatch.setattr(voxkit._engine, "validate_json", spy)
+    monkeypatch.setattr("voxkit._engine.validate_json", spy)
     path = write_jsonl(tmp_path / "a.jsonl", [campaign("draft")])
     invoke([str(path)])
     invoke([str(path), "--strict"])
@@ -296,7 +296,7 @@ def test_strict_is_passed_to_the_library(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_validator_failure_is_a_finding_and_the_other_records_go_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = voxkit._engine.validate_json
+    real = vox_validators.validate_json
 
     def flaky(
         data: bytes | str, schema: str = "Campaign", *, strict: bool = False
@@ -305,7 +305,7 @@ def test_a_validator_failure_is_a_finding_and_the_other_records_go_on(
             raise RuntimeError("boom")
         return real(data, schema, strict=strict)
 
-    monkeypatch.setattr(voxkit._engine, "validate_json", flaky)
+    monkeypatch.setattr("voxkit._engine.validate_json", flaky)
     path = write_jsonl(tmp_path / "a.jsonl", [campaign("draft"), {"explode": 1}, campaign("fail")])
     records = _jsonl_records([str(path)])
     assert [rules_of(r) for r in records] == [[], ["internal"], []]
