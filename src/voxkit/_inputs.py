@@ -182,10 +182,15 @@ def read_batches(
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:
-    """The bytes of ``stream`` in chunks; a failure to read is a :class:`_ReadError`."""
+    """The bytes of ``stream`` in chunks; a failure to read is a :class:`_ReadError`.
+
+    ``read1`` returns what one read gives, so a gzip stream that ends early raises only once
+    everything before the break has been returned (``read`` would drop the last chunk).
+    """
+    read = getattr(stream, "read1", stream.read)
     while True:
         try:
-            chunk = stream.read(READ_CHUNK_BYTES)
+            chunk = read(READ_CHUNK_BYTES)
         except EOFError as error:
             raise _ReadError(f"truncated gzip stream ({error})") from error
         except (OSError, zlib.error) as error:
@@ -196,10 +201,17 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
 
 
 def _first_chunk(chunks: Iterator[bytes]) -> tuple[bytes, Iterator[bytes]]:
+    """At least the first few bytes (enough to sniff a gzip magic or a BOM), and the rest."""
+    head = b""
     try:
-        return next(chunks, b""), chunks
+        while len(head) < len(BOM):
+            chunk = next(chunks, b"")
+            if not chunk:
+                break
+            head += chunk
     except _ReadError as error:
-        return b"", _raising(error)
+        return head, _raising(error)
+    return head, chunks
 
 
 def _raising(error: _ReadError) -> Iterator[bytes]:
@@ -224,12 +236,18 @@ class _ChunkStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if not self._pending:
-            self._pending = next(self._chunks, b"")
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
+        # Fill the buffer whole: gzip reads its header fields with single reads.
+        filled = 0
+        while filled < len(buffer):
+            if not self._pending:
+                self._pending = next(self._chunks, b"")
+                if not self._pending:
+                    break
+            size = min(len(buffer) - filled, len(self._pending))
+            buffer[filled : filled + size] = self._pending[:size]
+            self._pending = self._pending[size:]
+            filled += size
+        return filled
 
 
 def _failure(source: str, line: int | None, data: bytes | None, message: str) -> RecordsBatch:
@@ -409,6 +427,7 @@ def _lines(chunks: Iterator[bytes], source: str) -> Iterator[bytes | RecordsBatc
 # A whole string, an unterminated one (a lone quote), or a structural character.
 _ARRAY_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|["\[\]{},]', re.DOTALL)
 _INNER_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|["\[\]{}]', re.DOTALL)
+_STRING_STOP = re.compile(rb'["\\]')
 
 
 class _ArraySplitter:
@@ -538,14 +557,21 @@ class _ArraySplitter:
                         )
                     return len(self.buffer), b""
                 scan = len(self.buffer) if match is None else match.start()
-                if not oversized and scan - start > MAX_RECORD_BYTES:
+                if not oversized and len(self.buffer) - start > MAX_RECORD_BYTES:
                     oversized = True
-                if oversized:
-                    self._line_at(scan)
-                    dropped = self._refill(scan)
-                else:
+                if not oversized:
                     dropped = self._refill(start)
-                start, scan = max(start - dropped, 0), scan - dropped
+                    start, scan = start - dropped, scan - dropped
+                    continue
+                if match is not None:  # a string too long to keep: skip it
+                    after = self._skip_string(scan + 1)
+                    if after is None:
+                        yield from self._emit(self._record(line, index, None, oversized))
+                        return len(self.buffer), b""
+                    scan = after
+                    continue
+                self._line_at(scan)
+                scan -= self._refill(scan)
                 continue
             token = match.group()
             scan = match.end()
@@ -562,6 +588,24 @@ class _ArraySplitter:
         data = None if oversized else self.buffer[start:end].rstrip()
         yield from self._emit(self._record(line, index, data, oversized))
         return end, token
+
+    def _skip_string(self, pos: int) -> int | None:
+        """The position after the string whose content starts at ``pos``, keeping nothing of it.
+
+        None when the input ends inside the string.
+        """
+        while True:
+            match = _STRING_STOP.search(self.buffer, pos)
+            if match is not None and match.group() == b'"':
+                return match.end()
+            if match is not None and match.end() < len(self.buffer):  # an escape: skip it
+                pos = match.end() + 1
+                continue
+            if self.eof:
+                return None
+            keep = len(self.buffer) if match is None else match.start()
+            self._line_at(keep)
+            pos = keep - self._refill(keep)
 
     def _record(self, line: int, index: int, data: bytes | None, oversized: bool) -> Record:
         if oversized:
