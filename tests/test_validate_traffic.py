@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from vcr.serialize import deserialize
-from vcr.serializers import yamlserializer
+from vcr.serialize import deserialize  # type: ignore[import-untyped]
+from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
 from tests.validate_helpers import EXAMPLES, FIXTURES, campaign, invoke, parse_jsonl, rules_of
 from voxkit._traffic import response_schema
