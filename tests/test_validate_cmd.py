@@ -437,3 +437,14 @@ def test_text_output_survives_lone_surrogates_and_control_characters(tmp_path: P
         result = invoke([str(path), "--format", output_format])
         assert result.exit_code == 1
         assert "\x07" not in result.stdout
+
+
+@pytest.mark.parametrize(("line", "index"), [(3, None), (None, 4), (7, 0), (None, None)])
+def test_the_jsonl_fast_path_renders_exactly_like_json_dumps(
+    line: int | None, index: int | None
+) -> None:
+    render = renderer(Settings(format="jsonl", color=False, strict=False, fail_on="error"))
+    source = 'dir/"odd" \u00e9\udc80.jsonl'
+    rendered = render(source, Record(line, index, b"{}", "Campaign"), [], False)
+    expected = {"source": source, "line": line, "index": index, "valid": True, "findings": []}
+    assert rendered == json.dumps(expected) + "\n"

@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import IO, Literal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -85,9 +86,19 @@ def _json(value: object) -> str:
     return json.dumps(value)
 
 
+@lru_cache(maxsize=64)
+def _json_source(source: str) -> str:
+    return _json(source)
+
+
 def _render_jsonl(source: str, record: Record, findings: Sequence[Finding], failing: bool) -> str:
     line, index = record.line, record.index
     del failing
+    if not findings:  # the common case, formatted directly (same bytes as json.dumps)
+        return (
+            f'{{"source": {_json_source(source)}, "line": {"null" if line is None else line}, '
+            f'"index": {"null" if index is None else index}, "valid": true, "findings": []}}\n'
+        )
     valid = not any(finding.severity == "error" for finding in findings)
     return (
         _json(
