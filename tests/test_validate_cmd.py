@@ -27,7 +27,8 @@ from tests.validate_helpers import (
     write_jsonl,
 )
 from vox_validators import Finding
-from voxkit._records import Record
+from voxkit._engine import run_batch
+from voxkit._records import LinesBatch, Record
 from voxkit._reporters import Settings, renderer
 
 # --------------------------------------------------------------------------- the contract
@@ -322,6 +323,8 @@ def _corpus(tmp_path: Path) -> list[str]:
     (tmp_path / "b.json").write_text(json.dumps(records[:100], indent=1), "utf-8")
     (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress((tmp_path / "a.jsonl").read_bytes()))
     (tmp_path / "d.jsonl").write_text('{"id": 1}\n{broken\n', "utf-8")
+    (tmp_path / "e.jsonl").write_bytes(b"\xef\xbb\xbf" + (tmp_path / "a.jsonl").read_bytes())
+    write_jsonl(tmp_path / "f.json", records[:300])  # JSON Lines in a .json file
     return [str(tmp_path), str(FIXTURES)]
 
 
@@ -446,5 +449,23 @@ def test_the_jsonl_fast_path_renders_exactly_like_json_dumps(
     render = renderer(Settings(format="jsonl", color=False, strict=False, fail_on="error"))
     source = 'dir/"odd" \u00e9\udc80.jsonl'
     rendered = render(source, Record(line, index, b"{}", "Campaign"), [], False)
-    expected = {"source": source, "line": line, "index": index, "valid": True, "findings": []}
+    expected: dict[str, object] = {
+        "source": source,
+        "line": line,
+        "index": index,
+        "valid": True,
+        "findings": [],
+    }
     assert rendered == json.dumps(expected) + "\n"
+
+
+def test_a_worker_reports_lines_of_a_file_that_changed(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [campaign("draft")])
+    batch = LinesBatch(str(path), 1, b"", "Campaign", (str(path), 0, path.stat().st_size + 10))
+    result = run_batch(batch, Settings(format="jsonl", color=False, strict=False, fail_on="error"))
+    records, _ = parse_jsonl(
+        result.rendered
+        + '{"summary": {"records": 1, "valid": 0, "invalid": 1, "errors": 1, "warnings": 0}}'
+    )
+    assert rules_of(records[0]) == ["parse"]
+    assert "changed while it was being read" in records[0]["findings"][0]["message"]

@@ -9,13 +9,14 @@ submission order, so the output is the same whatever the number of jobs.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.pool import AsyncResult
 
 from vox_validators import Finding, validate_json
-from voxkit._records import Batch, Record, RecordsBatch
+from voxkit._records import Batch, LinesBatch, Record, RecordsBatch, parse_finding
 from voxkit._reporters import Settings, Tally, renderer
 
 
@@ -30,11 +31,34 @@ def _records(batch: Batch) -> Iterator[Record]:
     if isinstance(batch, RecordsBatch):
         yield from batch.records
         return
+    data: bytes | None = batch.data
+    if not data and batch.origin is not None:
+        data = _read_slice(*batch.origin)
+    if data is None:
+        message = "the file changed while it was being read; these lines were not validated"
+        yield Record(batch.first_line, None, None, batch.schema, (parse_finding(message),))
+        return
     line = batch.first_line
-    for raw in batch.data.split(b"\n"):
+    for raw in data.split(b"\n"):
         if raw.strip():
             yield Record(line, None, raw, batch.schema)
         line += 1
+
+
+def _read_slice(path: str, offset: int, length: int) -> bytes | None:
+    try:
+        with open(path, "rb") as file:  # noqa: PTH123 - os-level read of one slice
+            data = os.pread(file.fileno(), length, offset)
+    except OSError:
+        return None
+    return data if len(data) == length else None
+
+
+def _shipped(batch: Batch) -> Batch:
+    """``batch`` as sent to a worker: lines of a regular file are read there, not piped."""
+    if isinstance(batch, LinesBatch) and batch.origin is not None:
+        return replace(batch, data=b"")
+    return batch
 
 
 def _validate(record: Record, strict: bool) -> list[Finding]:
@@ -87,7 +111,7 @@ def run(
     with multiprocessing.get_context().Pool(jobs) as pool:
         pending: deque[AsyncResult[BatchResult]] = deque()
         for batch in batches:
-            pending.append(pool.apply_async(run_batch, (batch, settings)))
+            pending.append(pool.apply_async(run_batch, (_shipped(batch), settings)))
             while len(pending) >= in_flight_limit or (pending and pending[0].ready()):
                 consume(pending.popleft().get())
         while pending:

@@ -166,10 +166,13 @@ def read_batches(
         gz = gzip.GzipFile(fileobj=_ChunkStream(_prepend(head, chunks)), mode="rb")
         chunks = _chunks(cast(BinaryIO, gz))
         head, chunks = _first_chunk(chunks)
+    origin = None
+    if not compressed and file.path is not None and Path(file.path).is_file():
+        origin = (file.path, len(BOM) if head.startswith(BOM) else 0)
     head = head.removeprefix(BOM)
     chunks = _prepend(head, chunks)
     if name.endswith(JSON_LINES_SUFFIXES):
-        yield from read_json_lines(file.name, chunks, schema)
+        yield from read_json_lines(file.name, chunks, schema, origin)
     elif name.endswith(CASSETTE_SUFFIXES + HAR_SUFFIXES):
         try:
             whole = b"".join(chunks)
@@ -178,7 +181,7 @@ def read_batches(
             return
         yield from read_traffic(file.name, whole, "har" if name.endswith(".har") else "cassette")
     else:
-        yield from read_json(file.name, chunks, schema)
+        yield from read_json(file.name, chunks, schema, origin)
 
 
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:
@@ -257,32 +260,44 @@ def _failure(source: str, line: int | None, data: bytes | None, message: str) ->
 # --------------------------------------------------------------------------- JSON Lines
 
 
-def read_json_lines(source: str, chunks: Iterator[bytes], schema: str) -> Iterator[Batch]:
-    """Blocks of whole lines; blank lines are not records. Memory: one block plus one line."""
+def read_json_lines(
+    source: str, chunks: Iterator[bytes], schema: str, origin: tuple[str, int] | None = None
+) -> Iterator[Batch]:
+    """Blocks of whole lines; blank lines are not records. Memory: one block plus one line.
+
+    ``origin`` is the file and the offset of the first chunk when the chunks are the plain bytes
+    of a regular file: each block then says where it lies, so that a worker process can read it
+    from the file instead of receiving it through a pipe.
+    """
     line = 1
     pending = b""
+    position = origin[1] if origin else 0  # the file offset of pending[0]
     oversized_from: int | None = None  # the line being skipped because it is too long
     try:
         for chunk in chunks:
             if oversized_from is not None:
                 cut = chunk.find(b"\n")
                 if cut < 0:
+                    position += len(chunk)
                     continue
                 yield _too_large(source, oversized_from, None, schema, "line")
                 line = oversized_from + 1
                 oversized_from = None
+                position += cut + 1
                 chunk = chunk[cut + 1 :]
             pending += chunk
             cut = pending.rfind(b"\n")
             if cut < 0:
                 if len(pending) > MAX_RECORD_BYTES:
-                    oversized_from, pending = line, b""
+                    oversized_from, position, pending = line, position + len(pending), b""
                 continue
             block, pending = pending[: cut + 1], pending[cut + 1 :]
-            yield LinesBatch(source, line, block, schema)
+            where = (origin[0], position, len(block)) if origin else None
+            yield LinesBatch(source, line, block, schema, where)
+            position += len(block)
             line += block.count(b"\n")
             if len(pending) > MAX_RECORD_BYTES:
-                oversized_from, pending = line, b""
+                oversized_from, position, pending = line, position + len(pending), b""
     except _ReadError as error:
         if oversized_from is not None:
             yield _too_large(source, oversized_from, None, schema, "line")
@@ -292,7 +307,8 @@ def read_json_lines(source: str, chunks: Iterator[bytes], schema: str) -> Iterat
     if oversized_from is not None:
         yield _too_large(source, oversized_from, None, schema, "line")
     elif pending.strip():
-        yield LinesBatch(source, line, pending, schema)
+        where = (origin[0], position, len(pending)) if origin else None
+        yield LinesBatch(source, line, pending, schema, where)
 
 
 def _too_large(
@@ -305,7 +321,9 @@ def _too_large(
 # --------------------------------------------------------------------------- JSON, sniffed
 
 
-def read_json(source: str, chunks: Iterator[bytes], schema: str) -> Iterator[Batch]:
+def read_json(
+    source: str, chunks: Iterator[bytes], schema: str, origin: tuple[str, int] | None = None
+) -> Iterator[Batch]:
     """A JSON input that is not known to be JSON Lines: an array, lines, or documents."""
     buffer = b""
     try:
@@ -321,7 +339,7 @@ def read_json(source: str, chunks: Iterator[bytes], schema: str) -> Iterator[Bat
             if first_line_end < 0 and len(buffer) < MAX_RECORD_BYTES:
                 continue
             if _is_balanced(stripped[: first_line_end if first_line_end >= 0 else None]):
-                yield from read_json_lines(source, _prepend(buffer, chunks), schema)
+                yield from read_json_lines(source, _prepend(buffer, chunks), schema, origin)
             else:
                 yield from _read_documents(source, _prepend(buffer, chunks), schema)
             return
@@ -329,7 +347,7 @@ def read_json(source: str, chunks: Iterator[bytes], schema: str) -> Iterator[Bat
         yield _failure(source, 1, buffer or None, f"input ends early: {error}")
         return
     if buffer.strip():  # one line without a newline at the end
-        yield from read_json_lines(source, iter([buffer]), schema)
+        yield from read_json_lines(source, iter([buffer]), schema, origin)
     else:
         yield _failure(source, None, None, "no JSON value: the input is empty")
 

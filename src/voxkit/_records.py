@@ -43,12 +43,15 @@ class LinesBatch:
     """Consecutive whole lines of a JSON Lines source, split by the worker (cheap for the reader).
 
     Every non-blank line is a record of ``schema``; ``first_line`` is the 1-based number of the first.
+    ``origin`` (path, offset, length) says where the lines lie in a regular file, when they do:
+    a batch sent to a worker process then leaves ``data`` empty and the worker reads the file.
     """
 
     source: str
     first_line: int
     data: bytes
     schema: str
+    origin: tuple[str, int, int] | None = None
 
 
 Batch = RecordsBatch | LinesBatch
