@@ -58,17 +58,22 @@ def test_valid_examples_exit_0_and_cover_every_status() -> None:
     assert len(records) == summary["records"] == 12
 
 
-def test_every_invalid_example_record_is_invalid() -> None:
+def test_every_broken_example_is_caught() -> None:
     result = invoke([str(EXAMPLES / "invalid"), "--format", "jsonl"])
     records, summary = parse_jsonl(result.stdout)
     assert result.exit_code == 1
-    schema_or_parse = [
-        record
+    assert summary["records"] == 19
+    assert all(record["findings"] for record in records), "an example breaks nothing"
+    rules = {rule for record in records for rule in rules_of(record)}
+    assert {"parse", "schema/required", "schema/enum", "schema/type"} <= rules
+    assert sum(rule.startswith("VOX-") for rule in rules) >= 10  # business rules, both severities
+    severities = {
+        f["severity"]
         for record in records
-        if any(rule.startswith(("schema/", "parse")) for rule in rules_of(record))
-    ]
-    assert len(schema_or_parse) == 4  # three schema violations and one truncated line
-    assert summary["records"] == 15
+        for f in record["findings"]
+        if f["rule"].startswith("VOX-")
+    }
+    assert severities == {"error", "warning"}
 
 
 def test_jsonl_record_positions(tmp_path: Path) -> None:
@@ -371,7 +376,7 @@ def test_text_format_is_plain_when_piped_and_coloured_on_request() -> None:
     line = next(line for line in plain.stdout.splitlines() if "schema/enum" in line)
     path = EXAMPLES / "invalid" / "campaigns-broken.jsonl"
     assert line.startswith(f"{path}:2: error [schema/enum] at /status: 'running' is not one of")
-    assert plain.stdout.splitlines()[-1].startswith("15 records: ")
+    assert plain.stdout.splitlines()[-1].startswith("19 records: ")
     coloured = invoke([str(EXAMPLES / "invalid"), "--color"])
     assert "\x1b[31m" in coloured.stdout  # red errors
     assert (
