@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -87,11 +88,18 @@ def write_corpus(path: Path, *, records: int | None = None, size: int | None = N
     return count
 
 
-def _run(path: Path, jobs: int) -> float:
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(path: Path, jobs: int) -> tuple[float, float]:
+    """Wall time and CPU time (all processes: the command and its workers) of one run."""
     command = [*_voxkit(), "validate", str(path), "--format", "jsonl", "--jobs", str(jobs)]
+    cpu_before = _cpu_of_children()
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu_of_children() - cpu_before
 
 
 def _peak_rss_mib(path: Path, jobs: int) -> tuple[float, float]:
@@ -117,16 +125,22 @@ def main() -> None:
         f"corpus: {count:,} records, {corpus.stat().st_size / 2**20:.0f} MiB, {os.cpu_count()} CPUs"
     )
     times: dict[int, list[float]] = {1: [], 2: []}
+    cpu: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(options.runs):
         for jobs in (1, 2):
-            times[jobs].append(_run(corpus, jobs))
+            wall, seconds = _run(corpus, jobs)
+            times[jobs].append(wall)
+            cpu[jobs].append(seconds)
     rates = {jobs: count / statistics.median(runs) for jobs, runs in times.items()}
-    print("| run | median records/s | runs (s) |")
-    print("|---|---:|---|")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print("| run | median records/s | wall times (s) | median CPU s, all processes |")
+    print("|---|---:|---|---:|")
     for jobs in (1, 2):
         runs = ", ".join(f"{t:.1f}" for t in times[jobs])
-        print(f"| `--jobs {jobs}` | {rates[jobs]:,.0f} | {runs} |")
-    print(f"| ratio | {rates[2] / rates[1]:.2f}x | |")
+        print(
+            f"| `--jobs {jobs}` | {rates[jobs]:,.0f} | {runs} | {statistics.median(cpu[jobs]):.1f} |"
+        )
+    print(f"| ratio | {rates[2] / rates[1]:.2f}x | | |")
     corpus.unlink()
 
     if options.skip_memory:
