@@ -124,6 +124,7 @@ def main() -> None:
     print(
         f"corpus: {count:,} records, {corpus.stat().st_size / 2**20:.0f} MiB, {os.cpu_count()} CPUs"
     )
+    load = os.getloadavg()[0]
     times: dict[int, list[float]] = {1: [], 2: []}
     cpu: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(options.runs):
@@ -132,7 +133,7 @@ def main() -> None:
             times[jobs].append(wall)
             cpu[jobs].append(seconds)
     rates = {jobs: count / statistics.median(runs) for jobs, runs in times.items()}
-    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print(f"load average (1 min) before the runs: {load:.1f}")
     print("| run | median records/s | wall times (s) | median CPU s, all processes |")
     print("|---|---:|---|---:|")
     for jobs in (1, 2):
