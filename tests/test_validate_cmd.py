@@ -28,6 +28,7 @@ from tests.validate_helpers import (
 )
 from vox_validators import Finding
 from voxkit._engine import run_batch
+from voxkit._progress import Progress
 from voxkit._records import LinesBatch, Record
 from voxkit._reporters import Settings, renderer
 
@@ -474,3 +475,32 @@ def test_a_worker_reports_lines_of_a_file_that_changed(tmp_path: Path) -> None:
     )
     assert rules_of(records[0]) == ["parse"]
     assert "changed while it was being read" in records[0]["findings"][0]["message"]
+
+
+def test_progress_appears_only_after_a_second_and_is_cleared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr("voxkit._progress.time.monotonic", lambda: clock[0])
+    written: list[str] = []
+    meter = Progress(True, 1000, written.append)
+    meter.update(100, 10)
+    assert written == []  # not within the first second
+    clock[0] += 1.5
+    meter.update(500, 50)
+    assert written[-1].startswith("\r[###############...............]  50% 50 records")
+    meter.close()
+    assert written[-1] == "\r\x1b[K"
+    silent: list[str] = []
+    disabled = Progress(False, 1000, silent.append)
+    clock[0] += 5
+    disabled.update(500, 50)
+    disabled.close()
+    assert silent == []
+
+
+def test_no_progress_on_stderr_when_piped() -> None:
+    result = invoke([str(EXAMPLES / "valid")])
+    assert result.stderr == ""
+    forced = invoke([str(EXAMPLES / "valid"), "--progress"])  # a fast run draws nothing either
+    assert forced.exit_code == 0
