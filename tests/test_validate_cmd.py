@@ -15,6 +15,7 @@ import pytest
 
 import vox_validators
 import voxkit._inputs
+from tests.conftest import REPO_ROOT
 from tests.validate_helpers import (
     EXAMPLES,
     FIXTURES,
@@ -504,3 +505,14 @@ def test_no_progress_on_stderr_when_piped() -> None:
     assert result.stderr == ""
     forced = invoke([str(EXAMPLES / "valid"), "--progress"])  # a fast run draws nothing either
     assert forced.exit_code == 0
+
+
+def test_the_readme_shows_what_the_main_job_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    marker = "`voxkit validate examples/` (the quick start's command) prints:\n\n```\n"
+    start = readme.index(marker) + len(marker)
+    expected = readme[start : readme.index("```", start)]
+    monkeypatch.chdir(REPO_ROOT)
+    result = invoke(["examples/"])
+    assert result.exit_code == 1
+    assert result.stdout == expected, "paste the output of `voxkit validate examples/` in README.md"
