@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from voxkit import __version__
+from voxkit._cli_rules import rules_command
 from voxkit._validate_cmd import validate_command
 
 
@@ -14,6 +15,7 @@ def cli() -> None:
     """Validate captured vox.ai campaign payloads and call the campaigns API strictly."""
 
 
+cli.add_command(rules_command)
 cli.add_command(validate_command)
 
 

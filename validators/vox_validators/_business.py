@@ -35,20 +35,41 @@ GONE: Any = _Gone()
 
 
 class RecordView:
-    """Attribute access to a decoded JSON object; a missing member reads as ``GONE``."""
+    """Attribute access to a decoded JSON object; a missing member reads as ``GONE``.
 
-    __slots__ = ("_members",)
-
-    def __init__(self, members: dict[str, Any]) -> None:
-        self._members = members
+    Built eagerly (``view``): members live in the instance ``__dict__``, so reading one costs
+    what reading a struct field costs, and ``__getattr__`` runs only for missing members.
+    """
 
     def __getattr__(self, name: str) -> Any:
-        value = self._members.get(name, GONE)
-        if type(value) is dict:
-            return RecordView(value)
-        if type(value) is list:
-            return [RecordView(item) if type(item) is dict else item for item in value]
+        if name.startswith("__"):  # copy, pickle and friends probe for optional dunders
+            raise AttributeError(name)
+        return GONE
+
+
+def view(value: Any, depth: int = 8) -> Any:
+    """``value`` with its JSON objects turned into ``RecordView``s, ``depth`` levels down.
+
+    The rules read at most five levels (``call_time_window.windows[i].days[j]``); deeper
+    values, such as an unknown member nested a thousand levels, are left as they are.
+    """
+    if depth == 0:
         return value
+    if type(value) is dict:
+        record = RecordView()
+        record.__dict__.update(
+            {
+                key: view(member, depth - 1) if type(member) in _CONTAINERS else member
+                for key, member in value.items()
+            }
+        )
+        return record
+    if type(value) is list:
+        return [view(item, depth - 1) if type(item) in _CONTAINERS else item for item in value]
+    return value
+
+
+_CONTAINERS = (dict, list)
 
 
 _TERMINAL = frozenset({"success", "fail", "canceled"})
@@ -264,7 +285,9 @@ def _check_active_calls(record: Any, status: Any, out: list[Finding]) -> None:
     _check_concurrency(concurrency, out)
     if active is GONE:
         return
-    if active < 0 or (concurrency is not GONE and active > concurrency):
+    # Above an out-of-range concurrency (VOX-E008 fired) the upper bound means nothing.
+    bounded = concurrency is not GONE and 1 <= concurrency <= 100
+    if active < 0 or (bounded and active > concurrency):
         out.append(
             Finding(
                 "VOX-E007",

@@ -14,14 +14,14 @@ Three tiers, each exact, each taken only when the faster ones cannot vouch for t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 import orjson
 
-from vox_validators._business import Checker, RecordView, checker_for, quiet_for, without
+from vox_validators._business import Checker, checker_for, quiet_for, view, without
 from vox_validators._drift import drift_findings
 from vox_validators._exact import finding_and_path, predicates_for, schema_errors
 from vox_validators._findings import Finding
@@ -51,7 +51,8 @@ def validate_json(
     if tier_one.decode is not None:
         try:
             record = tier_one.decode(data)
-        except (msgspec.DecodeError, RecursionError):
+        # ValueError: a str with a lone surrogate cannot be encoded for msgspec.
+        except (msgspec.DecodeError, ValueError, RecursionError):
             pass
         else:  # no unknown member can be in a decoded struct, so no drift either
             if tier_one.quiet(record):
@@ -96,6 +97,21 @@ def _tier_one(schema: str) -> _TierOne:
     return tier
 
 
+def validate_many(
+    records: Iterable[object], schema: str = "Campaign", *, strict: bool = False
+) -> Iterator[list[Finding]]:
+    """The findings of each record, lazily and in order: ``bytes``, ``bytearray`` and ``str``
+    records are encoded JSON documents (``validate_json``), anything else a decoded value
+    (``validate``)."""
+    for record in records:
+        if isinstance(record, bytes | str):
+            yield validate_json(record, schema, strict=strict)
+        elif isinstance(record, bytearray):
+            yield validate_json(bytes(record), schema, strict=strict)
+        else:
+            yield validate(record, schema, strict=strict)
+
+
 def is_valid(findings: list[Finding]) -> bool:
     """Whether a record with these findings is valid: no finding of severity ``error``."""
     return all(finding.severity != "error" for finding in findings)
@@ -108,7 +124,7 @@ def _parse_finding(reason: str) -> Finding:
 def _rule_findings(instance: Any, schema: str, strict: bool) -> list[Finding]:
     if type(instance) is not dict:
         return []
-    findings = checker_for(schema)(RecordView(instance))
+    findings = checker_for(schema)(view(instance))
     if strict:
         findings += drift_findings(instance, schema)
     return findings
