@@ -8,17 +8,15 @@ when another path cannot be: the error lines go to stderr, and 2 wins over 1.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import IO, Any, BinaryIO, Literal
 
 import click
 
+from vox_validators import SCHEMAS
 from voxkit._engine import BatchResult, run
 from voxkit._inputs import InputFile, UnreadableInput, discover, open_input, read_batches
 from voxkit._progress import Progress
@@ -39,17 +37,11 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
-@cache
-def schema_names() -> tuple[str, ...]:
-    text = resources.files("vox_generated").joinpath("schema.json").read_text("utf-8")
-    return tuple(sorted(json.loads(text)["$defs"]))
-
-
 def _check_schema(ctx: click.Context, param: click.Parameter, value: str) -> str:
     del ctx, param
-    if value not in schema_names():
+    if value not in SCHEMAS:
         raise click.BadParameter(
-            f"{value!r} is not a schema of the spec; one of: " + ", ".join(schema_names())
+            f"{value!r} is not a schema of the spec; one of: " + ", ".join(SCHEMAS)
         )
     return value
 
