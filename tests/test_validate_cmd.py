@@ -30,7 +30,7 @@ from tests.validate_helpers import (
 from vox_validators import Finding
 from voxkit._engine import run_batch
 from voxkit._progress import Progress
-from voxkit._records import LinesBatch, Record
+from voxkit._records import LinesBatch
 from voxkit._reporters import Settings, renderer
 
 # --------------------------------------------------------------------------- the contract
@@ -409,7 +409,7 @@ def test_github_annotations(tmp_path: Path) -> None:
 def test_github_escapes_newlines_in_messages() -> None:
     render = renderer(Settings(format="github", color=False, strict=False, fail_on="error"))
     finding = Finding("parse", "error", "", "two\nlines\r, 50%")
-    rendered = render("<stdin>", Record(3, None, None, ""), [finding], True)
+    rendered = render("<stdin>", 3, None, [finding], True)
     assert rendered == "::error line=3,title=parse::two%0Alines%0D, 50%25\n"
 
 
@@ -455,7 +455,7 @@ def test_the_jsonl_fast_path_renders_exactly_like_json_dumps(
 ) -> None:
     render = renderer(Settings(format="jsonl", color=False, strict=False, fail_on="error"))
     source = 'dir/"odd" \u00e9\udc80.jsonl'
-    rendered = render(source, Record(line, index, b"{}", "Campaign"), [], False)
+    rendered = render(source, line, index, [], False)
     expected: dict[str, object] = {
         "source": source,
         "line": line,

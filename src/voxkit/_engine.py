@@ -11,13 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from multiprocessing.pool import AsyncResult
 
 from vox_validators import Finding, validate_json
-from voxkit._records import Batch, LinesBatch, Record, RecordsBatch, parse_finding
-from voxkit._reporters import Settings, Tally, renderer
+from voxkit._records import Batch, LinesBatch, RecordsBatch, parse_finding
+from voxkit._reporters import Settings, Tally, clean_renderer, renderer
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,22 +27,10 @@ class BatchResult:
     tally: Tally
 
 
-def _records(batch: Batch) -> Iterator[Record]:
-    if isinstance(batch, RecordsBatch):
-        yield from batch.records
-        return
-    data: bytes | None = batch.data
-    if not data and batch.origin is not None:
-        data = _read_slice(*batch.origin)
-    if data is None:
-        message = "the file changed while it was being read; these lines were not validated"
-        yield Record(batch.first_line, None, None, batch.schema, (parse_finding(message),))
-        return
-    line = batch.first_line
-    for raw in data.split(b"\n"):
-        if raw.strip():
-            yield Record(line, None, raw, batch.schema)
-        line += 1
+def _lines_data(batch: LinesBatch) -> bytes | None:
+    if not batch.data and batch.origin is not None:
+        return _read_slice(*batch.origin)
+    return batch.data
 
 
 def _read_slice(path: str, offset: int, length: int) -> bytes | None:
@@ -61,39 +49,81 @@ def _shipped(batch: Batch) -> Batch:
     return batch
 
 
-def _validate(record: Record, strict: bool) -> list[Finding]:
-    findings = list(record.findings)
-    if record.data is not None:
-        try:
-            findings.extend(validate_json(record.data, record.schema, strict=strict))
-        except Exception as error:  # a validator bug must not lose the other records
-            message = f"the validator failed on this record: {error!r}"
-            findings.append(Finding("internal", "error", "", message))
-    return findings
+def _validate(data: bytes, schema: str, strict: bool) -> list[Finding]:
+    try:
+        return validate_json(data, schema, strict=strict)
+    except Exception as error:  # a validator bug must not lose the other records
+        message = f"the validator failed on this record: {error!r}"
+        return [Finding("internal", "error", "", message)]
 
 
-def run_batch(batch: Batch, settings: Settings) -> BatchResult:
-    """Validate and render every record of ``batch``."""
-    render = renderer(settings)
-    tally = Tally()
-    parts: list[str] = []
-    fail_on_warning = settings.fail_on == "warning"
-    for record in _records(batch):
-        findings = _validate(record, settings.strict)
+class _BatchOutput:
+    """Counts and renders the records of one batch, in order."""
+
+    def __init__(self, source: str, settings: Settings) -> None:
+        self.source = source
+        self.render = renderer(settings)
+        self.render_clean = clean_renderer(settings, source)
+        self.fail_on_warning = settings.fail_on == "warning"
+        self.tally = Tally()
+        self.parts: list[str] = []
+
+    def clean(self, line: int | None, index: int | None) -> None:
+        self.tally.records += 1
+        self.tally.valid += 1
+        if self.render_clean is not None:
+            self.parts.append(self.render_clean(line, index))
+
+    def add(self, line: int | None, index: int | None, findings: list[Finding]) -> None:
+        if not findings:
+            self.clean(line, index)
+            return
         errors = sum(1 for finding in findings if finding.severity == "error")
         warnings = len(findings) - errors
         valid = errors == 0
-        failing = not valid or (fail_on_warning and warnings > 0)
+        failing = not valid or (self.fail_on_warning and warnings > 0)
+        tally = self.tally
         tally.records += 1
         tally.valid += valid
         tally.invalid += not valid
         tally.errors += errors
         tally.warnings += warnings
         tally.failing += failing
-        rendered = render(batch.source, record, findings, failing)
+        rendered = self.render(self.source, line, index, findings, failing)
         if rendered:
-            parts.append(rendered)
-    return BatchResult(batch.source, "".join(parts), tally)
+            self.parts.append(rendered)
+
+    def result(self) -> BatchResult:
+        return BatchResult(self.source, "".join(self.parts), self.tally)
+
+
+def run_batch(batch: Batch, settings: Settings) -> BatchResult:
+    """Validate and render every record of ``batch``."""
+    output = _BatchOutput(batch.source, settings)
+    strict = settings.strict
+    if isinstance(batch, RecordsBatch):
+        for record in batch.records:
+            findings = list(record.findings)
+            if record.data is not None:
+                findings += _validate(record.data, record.schema, strict)
+            output.add(record.line, record.index, findings)
+        return output.result()
+    data = _lines_data(batch)
+    if data is None:
+        message = "the file changed while it was being read; these lines were not validated"
+        output.add(batch.first_line, None, [parse_finding(message)])
+        return output.result()
+    schema, line = batch.schema, batch.first_line
+    add, clean = output.add, output.clean
+    for raw in data.split(b"\n"):  # the hot loop: one JSON Lines record per line
+        if raw and not raw.isspace():
+            findings = _validate(raw, schema, strict)
+            if findings:
+                add(line, None, findings)
+            else:
+                clean(line, None)
+        line += 1
+    return output.result()
 
 
 def run(

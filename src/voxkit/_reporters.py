@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape, quoteattr
 import click
 
 from vox_validators import Finding
-from voxkit._records import Record
 
 Format = Literal["text", "jsonl", "junit", "github"]
 FORMATS: tuple[Format, ...] = ("text", "jsonl", "junit", "github")
@@ -63,11 +62,12 @@ class Tally:
         }
 
 
-RenderRecord = Callable[[str, Record, Sequence[Finding], bool], str]
+RenderRecord = Callable[[str, int | None, int | None, Sequence[Finding], bool], str]
+RenderClean = Callable[[int | None, int | None], str]
 
 
 def renderer(settings: Settings) -> RenderRecord:
-    """The function that renders one record: (source, record, findings, failing)."""
+    """The function that renders one record: (source, line, index, findings, failing)."""
     if settings.format == "jsonl":
         return _render_jsonl
     if settings.format == "github":
@@ -86,19 +86,35 @@ def _json(value: object) -> str:
     return json.dumps(value)
 
 
+def clean_renderer(settings: Settings, source: str) -> RenderClean | None:
+    """The renderer of a record of ``source`` without findings: (line, index); None: print nothing."""
+    if settings.format == "jsonl":
+        return clean_jsonl(source)
+    if settings.format == "junit":
+        return lambda line, index: _render_junit_case(source, line, index, (), False)
+    return None
+
+
 @lru_cache(maxsize=64)
-def _json_source(source: str) -> str:
-    return _json(source)
+def clean_jsonl(source: str) -> RenderClean:
+    """The common case, formatted directly (the same text as ``json.dumps``)."""
+    prefix = f'{{"source": {_json(source)}, "line": '
 
-
-def _render_jsonl(source: str, record: Record, findings: Sequence[Finding], failing: bool) -> str:
-    line, index = record.line, record.index
-    del failing
-    if not findings:  # the common case, formatted directly (same bytes as json.dumps)
+    def render(line: int | None, index: int | None) -> str:
         return (
-            f'{{"source": {_json_source(source)}, "line": {"null" if line is None else line}, '
+            f"{prefix}{'null' if line is None else line}, "
             f'"index": {"null" if index is None else index}, "valid": true, "findings": []}}\n'
         )
+
+    return render
+
+
+def _render_jsonl(
+    source: str, line: int | None, index: int | None, findings: Sequence[Finding], failing: bool
+) -> str:
+    del failing
+    if not findings:
+        return clean_jsonl(source)(line, index)
     valid = not any(finding.severity == "error" for finding in findings)
     return (
         _json(
@@ -135,8 +151,9 @@ def _printable(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _render_text(source: str, record: Record, findings: Sequence[Finding], failing: bool) -> str:
-    line, index = record.line, record.index
+def _render_text(
+    source: str, line: int | None, index: int | None, findings: Sequence[Finding], failing: bool
+) -> str:
     if not findings:
         return ""
     where = _printable(location(source, line, index))
@@ -150,9 +167,8 @@ def _render_text(source: str, record: Record, findings: Sequence[Finding], faili
 
 
 def _render_text_coloured(
-    source: str, record: Record, findings: Sequence[Finding], failing: bool
+    source: str, line: int | None, index: int | None, findings: Sequence[Finding], failing: bool
 ) -> str:
-    line, index = record.line, record.index
     if not findings:
         return ""
     where = click.style(_printable(location(source, line, index)), bold=True)
@@ -196,8 +212,9 @@ def _printable_keep_newlines(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _render_github(source: str, record: Record, findings: Sequence[Finding], failing: bool) -> str:
-    line, index = record.line, record.index
+def _render_github(
+    source: str, line: int | None, index: int | None, findings: Sequence[Finding], failing: bool
+) -> str:
     if not findings:
         return ""
     properties = [] if source.startswith("<") else [f"file={_escape_property(source)}"]
@@ -235,9 +252,8 @@ def case_name(line: int | None, index: int | None) -> str:
 
 
 def _render_junit_case(
-    source: str, record: Record, findings: Sequence[Finding], failing: bool
+    source: str, line: int | None, index: int | None, findings: Sequence[Finding], failing: bool
 ) -> str:
-    line, index = record.line, record.index
     name = quoteattr(_xml_text(case_name(line, index)))
     attributes = f"classname={quoteattr(_xml_text(source))} name={name}"
     if line is not None:
