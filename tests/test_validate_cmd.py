@@ -516,3 +516,17 @@ def test_the_readme_shows_what_the_main_job_prints(monkeypatch: pytest.MonkeyPat
     result = invoke(["examples/"])
     assert result.exit_code == 1
     assert result.stdout == expected, "paste the output of `voxkit validate examples/` in README.md"
+
+
+def _dying_batch(batch: object, settings: object) -> object:
+    os._exit(3)
+
+
+def test_a_dead_worker_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [campaign("draft")])
+    monkeypatch.setattr("voxkit._engine.run_batch", _dying_batch)
+    result = invoke([str(path), "--jobs", "2"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("voxkit: error: a worker process ended abruptly")

@@ -12,8 +12,9 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from multiprocessing.pool import AsyncResult
 
 from vox_validators import Finding, validate_json
 from voxkit._records import Batch, LinesBatch, RecordsBatch, parse_finding
@@ -126,6 +127,10 @@ def run_batch(batch: Batch, settings: Settings) -> BatchResult:
     return output.result()
 
 
+class WorkerDied(Exception):
+    """A worker process ended abruptly (killed, out of memory); its records are unaccounted for."""
+
+
 def run(
     batches: Iterable[Batch],
     settings: Settings,
@@ -138,11 +143,15 @@ def run(
             consume(run_batch(batch, settings))
         return
     in_flight_limit = 3 * jobs
-    with multiprocessing.get_context().Pool(jobs) as pool:
-        pending: deque[AsyncResult[BatchResult]] = deque()
-        for batch in batches:
-            pending.append(pool.apply_async(run_batch, (_shipped(batch), settings)))
-            while len(pending) >= in_flight_limit or (pending and pending[0].ready()):
-                consume(pending.popleft().get())
-        while pending:
-            consume(pending.popleft().get())
+    context = multiprocessing.get_context()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            pending: deque[Future[BatchResult]] = deque()
+            for batch in batches:
+                pending.append(pool.submit(run_batch, _shipped(batch), settings))
+                while len(pending) >= in_flight_limit or (pending and pending[0].done()):
+                    consume(pending.popleft().result())
+            while pending:
+                consume(pending.popleft().result())
+    except BrokenProcessPool as error:
+        raise WorkerDied(str(error)) from error

@@ -17,7 +17,7 @@ from typing import IO, Any, BinaryIO, Literal
 import click
 
 from vox_validators import SCHEMAS
-from voxkit._engine import BatchResult, run
+from voxkit._engine import BatchResult, WorkerDied, run
 from voxkit._inputs import InputFile, UnreadableInput, discover, open_input, read_batches
 from voxkit._progress import Progress
 from voxkit._records import Batch
@@ -91,7 +91,7 @@ def _note(message: str) -> None:
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "--format",
     "output_format",
@@ -199,6 +199,10 @@ def validate_command(
         else:
             write(text_summary(tally, color))
         stdout.flush()
+    except WorkerDied as error:
+        meter.close()
+        _error(f"a worker process ended abruptly, so records are missing: {error}")
+        sys.exit(EXIT_USAGE)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, without a traceback at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
