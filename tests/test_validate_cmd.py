@@ -530,3 +530,16 @@ def test_a_dead_worker_is_an_error_not_a_hang(
     result = invoke([str(path), "--jobs", "2"])
     assert result.exit_code == 2
     assert result.stderr.startswith("voxkit: error: a worker process ended abruptly")
+
+
+def test_strict_reports_unknown_fields_as_drift_warnings(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [{**campaign("ongoing"), "new_field": 1}])
+    quiet = _jsonl_records([str(path)])
+    assert quiet[0]["findings"] == []
+    strict = invoke([str(path), "--strict", "--format", "jsonl"])
+    records, _ = parse_jsonl(strict.stdout)
+    assert [(f["rule"], f["severity"], f["path"]) for f in records[0]["findings"]] == [
+        ("drift", "warning", "/new_field")
+    ]
+    assert strict.exit_code == 0
+    assert invoke([str(path), "--strict", "--fail-on", "warning"]).exit_code == 1

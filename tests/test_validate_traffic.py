@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,11 @@ def test_response_schema_mapping(method: str, url: str, status: int, expected: s
         assert schema.rule == "undocumented"
     else:
         assert schema == expected
+
+
+def test_gzipped_cassettes_and_har_files(tmp_path: Path) -> None:
+    for fixture in (CASSETTE, FIXTURES / "session.har"):
+        packed = tmp_path / (fixture.name + ".gz")
+        packed.write_bytes(gzip.compress(fixture.read_bytes()))
+        plain = [{**r, "source": ""} for r in records_of(fixture)]
+        assert [{**r, "source": ""} for r in records_of(packed)] == plain
