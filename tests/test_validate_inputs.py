@@ -271,3 +271,13 @@ def test_unknown_extension_in_a_directory_is_noted_not_read(tmp_path: Path) -> N
     result = invoke([str(tmp_path)])
     assert result.exit_code == 0
     assert result.stderr.startswith(f"voxkit: note: {tmp_path}: ignored 1 entries")
+
+
+def test_symbolic_links_to_directories_are_noted_not_followed(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "a.jsonl", [campaign("draft")])
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    result = invoke([str(tmp_path), "--format", "jsonl"])
+    records, _ = parse_jsonl(result.stdout)
+    assert len(records) == 1
+    assert "ignored 1 entries" in result.stderr
+    assert str(tmp_path / "loop") in result.stderr

@@ -78,10 +78,10 @@ class Discovery:
 def discover(arguments: Iterable[str]) -> Discovery:
     """The input files named by the command line, in a deterministic order.
 
-    Directories are walked recursively in sorted order, without following symbolic links to
-    directories; only files with a recognised extension (optionally ``.gz``) are read from them, and
-    the others are counted in a note. Hidden files and directories (``.name``) are left out the same
-    way. A missing path, an unreadable directory, or a directory without any input file is an error.
+    Directories are walked recursively in sorted order; only files with a recognised extension
+    (optionally ``.gz``) are read from them, and the others are counted in a note, as are hidden
+    entries (``.name``) and symbolic links to directories (not followed: no loops). A missing path,
+    an unreadable directory, or a directory without any input file is an error.
     """
     found = Discovery(files=[], errors=[], notes=[])
     for argument in arguments:
@@ -104,8 +104,9 @@ def _walk(directory: str, found: Discovery) -> None:
         found.errors.append(f"{error.filename}: cannot list directory: {error.strerror}")
 
     for root, dirs, files in os.walk(directory, onerror=on_error):
-        ignored.extend(str(Path(root, name)) for name in dirs if name.startswith("."))
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        skipped = [name for name in dirs if name.startswith(".") or Path(root, name).is_symlink()]
+        ignored.extend(str(Path(root, name)) for name in skipped)
+        dirs[:] = sorted(name for name in dirs if name not in skipped)
         for name in sorted(files):
             path = str(Path(root, name))
             if name.startswith(".") or not is_recognised(name):
