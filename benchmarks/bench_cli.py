@@ -149,12 +149,12 @@ def main() -> None:
     big = DATA / "big.jsonl"
     count = write_corpus(big, size=int(options.gigabytes * 10**9))
     print(f"\nbig file: {count:,} records, {big.stat().st_size / 10**9:.2f} GB")
-    print("| run | peak RSS (largest process) | wall time (s) |")
-    print("|---|---:|---:|")
+    print("| run | peak RSS (largest process) | wall time (s) | records/s |")
+    print("|---|---:|---:|---:|")
     try:
         for jobs in (1, 2):
             peak, seconds = _peak_rss_mib(big, jobs)
-            print(f"| `--jobs {jobs}` | {peak:.0f} MiB | {seconds:.0f} |")
+            print(f"| `--jobs {jobs}` | {peak:.0f} MiB | {seconds:.0f} | {count / seconds:,.0f} |")
     finally:
         big.unlink()
 
