@@ -6,6 +6,8 @@
    violations) under ``benchmarks/data/`` (git-ignored), runs ``voxkit validate --format jsonl``
    on it with ``--jobs 1`` and ``--jobs 2``, ``--runs`` times each (alternating), and reports the
    median records/second and the ratio.
+   Before each pair of runs it measures the machine's ceiling: how much faster a perfectly parallel
+   pure-Python loop runs in 2 processes than in 1 at that moment (the CPUs may be shared).
 2. Writes a JSON Lines file of ``--gigabytes`` GB, runs ``voxkit validate`` on it once with
    ``--jobs 1`` and once with ``--jobs 2``, and reports the peak resident memory (max RSS) of the
    largest process, then deletes the file.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -88,6 +91,29 @@ def write_corpus(path: Path, *, records: int | None = None, size: int | None = N
     return count
 
 
+def _spin(iterations: int) -> int:
+    total = 0
+    for number in range(iterations):
+        total += number * number % 7
+    return total
+
+
+def _machine_ceiling(iterations: int = 10_000_000) -> float:
+    """How much faster 2 processes run a perfectly parallel pure-Python loop than 1, right now.
+
+    The CPUs are shared, so this is the speed-up any program could get at this moment.
+    """
+    started = time.perf_counter()
+    _spin(iterations)
+    one = time.perf_counter() - started
+    with multiprocessing.get_context().Pool(2) as pool:
+        pool.map(_spin, [1, 1])  # the workers are up
+        started = time.perf_counter()
+        pool.map(_spin, [iterations // 2, iterations // 2])
+        two = time.perf_counter() - started
+    return one / two
+
+
 def _cpu_of_children() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -127,7 +153,9 @@ def main() -> None:
     load = os.getloadavg()[0]
     times: dict[int, list[float]] = {1: [], 2: []}
     cpu: dict[int, list[float]] = {1: [], 2: []}
+    ceilings: list[float] = []
     for _ in range(options.runs):
+        ceilings.append(_machine_ceiling())
         for jobs in (1, 2):
             wall, seconds = _run(corpus, jobs)
             times[jobs].append(wall)
@@ -142,6 +170,8 @@ def main() -> None:
             f"| `--jobs {jobs}` | {rates[jobs]:,.0f} | {runs} | {statistics.median(cpu[jobs]):.1f} |"
         )
     print(f"| ratio | {rates[2] / rates[1]:.2f}x | | |")
+    shown = ", ".join(f"{ceiling:.2f}x" for ceiling in ceilings)
+    print(f"\nmachine ceiling (a perfectly parallel loop, 2 processes vs 1): {shown}")
     corpus.unlink()
 
     if options.skip_memory:
