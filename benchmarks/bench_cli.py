@@ -10,7 +10,8 @@
    pure-Python loop runs in 2 processes than in 1 at that moment (the CPUs may be shared).
 2. Writes a JSON Lines file of ``--gigabytes`` GB, runs ``voxkit validate`` on it once with
    ``--jobs 1`` and once with ``--jobs 2``, and reports the peak resident memory (max RSS) of the
-   largest process, then deletes the file.
+   largest process, then deletes the file; then the same for one JSON array of that size, with
+   ``--jobs 1`` (the array is cut into elements in the main process).
 
 Output goes to ``/dev/null``; timings are wall-clock, on whatever else the machine is doing, so
 compare ratios measured in the same run. Nothing here is asserted by the tests.
@@ -73,12 +74,17 @@ def _records(seed: int) -> Iterator[bytes]:
         yield json.dumps(record, ensure_ascii=False).encode() + b"\n"
 
 
-def write_corpus(path: Path, *, records: int | None = None, size: int | None = None) -> int:
+def write_corpus(
+    path: Path, *, records: int | None = None, size: int | None = None, array: bool = False
+) -> int:
+    """JSON Lines, or with ``array`` one JSON array (one element per line); returns the count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = count = 0
     with path.open("wb") as out:
-        block: list[bytes] = []
+        block: list[bytes] = [b"[\n"] if array else []
         for line in _records(seed=42):
+            if array and count:
+                line = b"," + line
             block.append(line)
             written += len(line)
             count += 1
@@ -88,6 +94,8 @@ def write_corpus(path: Path, *, records: int | None = None, size: int | None = N
             if (records is not None and count >= records) or (size is not None and written >= size):
                 break
         out.write(b"".join(block))
+        if array:
+            out.write(b"]\n")
     return count
 
 
@@ -187,6 +195,15 @@ def main() -> None:
             print(f"| `--jobs {jobs}` | {peak:.0f} MiB | {seconds:.0f} | {count / seconds:,.0f} |")
     finally:
         big.unlink()
+
+    array = DATA / "big-array.json"
+    count = write_corpus(array, size=int(options.gigabytes * 10**9), array=True)
+    print(f"\nbig JSON array: {count:,} elements, {array.stat().st_size / 10**9:.2f} GB")
+    try:
+        peak, seconds = _peak_rss_mib(array, 1)
+        print(f"| `--jobs 1` | {peak:.0f} MiB | {seconds:.0f} | {count / seconds:,.0f} |")
+    finally:
+        array.unlink()
 
 
 if __name__ == "__main__":
