@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -127,6 +128,11 @@ def run_batch(batch: Batch, settings: Settings) -> BatchResult:
     return output.result()
 
 
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the main process's business: workers must not print tracebacks of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class WorkerDied(Exception):
     """A worker process ended abruptly (killed, out of memory); its records are unaccounted for."""
 
@@ -145,7 +151,9 @@ def run(
     in_flight_limit = 3 * jobs
     context = multiprocessing.get_context()
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_ignore_interrupts
+        ) as pool:
             pending: deque[Future[BatchResult]] = deque()
             for batch in batches:
                 pending.append(pool.submit(run_batch, _shipped(batch), settings))

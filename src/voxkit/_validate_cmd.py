@@ -158,8 +158,9 @@ def validate_command(
     warning); 2 usage error or unreadable input path.
     """
     stdout = sys.stdout.buffer
+    stdout_is_terminal = _is_terminal(stdout)
     if color is None:
-        color = output_format == "text" and _is_terminal(stdout) and "NO_COLOR" not in os.environ
+        color = output_format == "text" and stdout_is_terminal and "NO_COLOR" not in os.environ
     if progress is None:
         progress = _is_terminal(sys.stderr)
     settings = Settings(format=output_format, color=color, strict=strict, fail_on=fail_on)
@@ -184,7 +185,8 @@ def validate_command(
         if junit is not None:
             junit.add(result.source, result.rendered, result.tally)
         elif result.rendered:
-            meter.close()
+            if stdout_is_terminal:  # the progress line would be in the way
+                meter.close()
             write(result.rendered)
         meter.update(state.position(), tally.records)
 
