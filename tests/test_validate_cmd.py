@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import vox_validators
-import voxkit._inputs
+import voxkit._chunking
 from tests.conftest import REPO_ROOT
 from tests.validate_helpers import (
     EXAMPLES,
@@ -339,7 +339,7 @@ def _corpus(tmp_path: Path) -> list[str]:
 def test_jobs_2_gives_the_same_output_as_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
 ) -> None:
-    monkeypatch.setattr(voxkit._inputs, "READ_CHUNK_BYTES", 4096)  # many small batches
+    monkeypatch.setattr(voxkit._chunking, "READ_CHUNK_BYTES", 4096)  # many small batches
     paths = _corpus(tmp_path)
     one = invoke([*paths, "--format", output_format, "--jobs", "1"])
     two = invoke([*paths, "--format", output_format, "--jobs", "2"])

@@ -17,8 +17,9 @@ from typing import IO, Any, BinaryIO, Literal
 import click
 
 from vox_validators import SCHEMAS
+from voxkit._discovery import InputFile, discover
 from voxkit._engine import BatchResult, WorkerDied, run
-from voxkit._inputs import InputFile, UnreadableInput, discover, open_input, read_batches
+from voxkit._inputs import UnreadableInput, open_input, read_batches
 from voxkit._progress import Progress
 from voxkit._records import Batch
 from voxkit._reporters import (
