@@ -282,3 +282,19 @@ def test_symbolic_links_to_directories_are_noted_not_followed(tmp_path: Path) ->
     assert len(records) == 1
     assert "ignored 1 entries" in result.stderr
     assert str(tmp_path / "loop") in result.stderr
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "array", "pretty"])
+def test_windows_line_endings(tmp_path: Path, layout: str) -> None:
+    records = [campaign("draft"), campaign("fail")]
+    text = {
+        "jsonl": "".join(json.dumps(r) + "\n" for r in records),
+        "array": json.dumps(records, indent=2),
+        "pretty": json.dumps(records[0], indent=2),
+    }[layout]
+    path = tmp_path / ("a.jsonl" if layout == "jsonl" else "a.json")
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    found, status = records_of(path)
+    assert status == 0
+    expected_lines = {"jsonl": [1, 2], "array": [2, 40], "pretty": [1]}[layout]
+    assert [r["line"] for r in found] == expected_lines
