@@ -1,9 +1,11 @@
 """Validating batches of records, in this process or in a pool of worker processes.
 
 A batch is validated and rendered by :func:`run_batch` (a plain picklable function). With
-``jobs > 1`` batches go to a :mod:`multiprocessing` pool; at most a few batches per worker are in
-flight (so memory stays flat when reading is faster than validating), and results are written in
-submission order, so the output is the same whatever the number of jobs.
+``jobs > 1`` batches go to a process pool (:class:`~concurrent.futures.ProcessPoolExecutor`, so a
+worker that dies is an error rather than a hang); at most three batches per worker are in flight
+(memory stays flat when reading is faster than validating), lines of a regular file are read by
+the worker itself rather than piped, and results are written in submission order, so the output is
+the same whatever the number of jobs.
 """
 
 from __future__ import annotations
