@@ -7,6 +7,7 @@ import click
 from voxkit import __version__
 from voxkit._cli_rules import rules_command
 from voxkit._cli_spec import spec
+from voxkit._validate_cmd import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +18,7 @@ def cli() -> None:
 
 cli.add_command(rules_command)
 cli.add_command(spec)
+cli.add_command(validate_command)
 
 
 def main() -> None:
