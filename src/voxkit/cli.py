@@ -5,12 +5,17 @@ from __future__ import annotations
 import click
 
 from voxkit import __version__
+from voxkit._cli_client import get_command, update_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voxkit")
 def cli() -> None:
     """Validate captured vox.ai campaign payloads and call the campaigns API strictly."""
+
+
+cli.add_command(get_command)
+cli.add_command(update_command)
 
 
 def main() -> None:
