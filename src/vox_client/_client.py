@@ -45,7 +45,9 @@ class _Settings:
         strict: bool,
         validate_requests: bool,
         clock: Clock | None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
     ) -> None:
+        self.transport = transport
         self.api_key: Secret = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
         self.timeout = resolve_timeout(timeout)
@@ -64,7 +66,8 @@ class _Settings:
             headers={"User-Agent": _user_agent(), "Accept": "application/json"},
             timeout=self.timeout,
             follow_redirects=False,
-            httpx_args={"auth": BearerAuth(self.api_key)},
+            httpx_args={"auth": BearerAuth(self.api_key)}
+            | ({"transport": self.transport} if self.transport is not None else {}),
         )
 
     def call_timeout(self, timeout: TimeoutTypes | None) -> httpx.Timeout:
@@ -212,8 +215,9 @@ class Client:
 
     ``api_key`` defaults to ``VOX_API_KEY`` and ``base_url`` to ``VOX_BASE_URL``, then to
     ``https://client-api.tryvox.co``. ``timeout`` is a number of seconds for every phase or an
-    ``httpx.Timeout`` (connect 5 s, read 60 s by default). Use it as a context manager, or call
-    ``close()``.
+    ``httpx.Timeout`` (connect 5 s, read 60 s by default). ``transport`` replaces httpx's own
+    (for a proxy, custom TLS, or ``httpx.MockTransport`` in tests). Use it as a context manager,
+    or call ``close()``.
     """
 
     def __init__(
@@ -227,6 +231,7 @@ class Client:
         retry_budget: float = 120.0,
         strict: bool = True,
         validate_requests: bool = True,
+        transport: httpx.BaseTransport | None = None,
         _clock: Clock | None = None,
     ) -> None:
         self._settings = _Settings(
@@ -239,6 +244,7 @@ class Client:
             strict=strict,
             validate_requests=validate_requests,
             clock=_clock,
+            transport=transport,
         )
         self._generated = self._settings.generated()
         self._http = self._generated.get_httpx_client()
@@ -294,6 +300,7 @@ class AsyncClient:
         retry_budget: float = 120.0,
         strict: bool = True,
         validate_requests: bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
         _clock: Clock | None = None,
     ) -> None:
         self._settings = _Settings(
@@ -306,6 +313,7 @@ class AsyncClient:
             strict=strict,
             validate_requests=validate_requests,
             clock=_clock,
+            transport=transport,
         )
         self._generated = self._settings.generated()
         self._http = self._generated.get_async_httpx_client()
