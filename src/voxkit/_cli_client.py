@@ -24,11 +24,21 @@ from vox_client import (
 )
 
 _TIMEOUT_HELP = "Seconds before giving up on one attempt (connect, read, write)."
+_timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), help=_TIMEOUT_HELP
+)
+_retries_option = click.option(
+    "--max-retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Retries of a GET after a connection error, 408, 429 or 5xx.",
+)
 
 
-def _run(action: Callable[[Client], Campaign], timeout: float | None) -> None:
+def _run(action: Callable[[Client], Campaign], timeout: float | None, max_retries: int) -> None:
     try:
-        with Client(timeout=timeout) as client:
+        with Client(timeout=timeout, max_retries=max_retries) as client:
             campaign = action(client)
     except MissingAPIKeyError as exc:
         raise click.UsageError("no API key: set the VOX_API_KEY environment variable.") from exc
@@ -51,10 +61,11 @@ def _describe(exc: VoxError) -> str:
 
 @click.command("get")
 @click.argument("campaign_id")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help=_TIMEOUT_HELP)
-def get_command(campaign_id: str, timeout: float | None) -> None:
+@_timeout_option
+@_retries_option
+def get_command(campaign_id: str, timeout: float | None, max_retries: int) -> None:
     """Print the campaign CAMPAIGN_ID as JSON (GET /v3/campaigns/{campaign_id})."""
-    _run(lambda client: client.campaigns.get(campaign_id), timeout)
+    _run(lambda client: client.campaigns.get(campaign_id), timeout, max_retries)
 
 
 def _window(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -83,9 +94,14 @@ def _window(ctx: click.Context, param: click.Parameter, value: str | None) -> An
     help='The whole new call window, as JSON: {"windows": [{"start_min": 540, "end_min": 1080, '
     '"days": ["Monday"]}], "timezone": "Asia/Seoul", "auto_resume": true}.',
 )
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help=_TIMEOUT_HELP)
+@_timeout_option
+@_retries_option
 def update_command(
-    campaign_id: str, name: str | None, call_time_window: Any, timeout: float | None
+    campaign_id: str,
+    name: str | None,
+    call_time_window: Any,
+    timeout: float | None,
+    max_retries: int,
 ) -> None:
     """Change a campaign's name and/or call window; print the updated campaign as JSON."""
     if name is None and call_time_window is None:
@@ -95,4 +111,5 @@ def update_command(
             campaign_id, name=name, call_time_window=call_time_window
         ),
         timeout,
+        max_retries,
     )
