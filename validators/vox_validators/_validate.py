@@ -1,34 +1,127 @@
+"""validate and validate_json: the schema verdict of jsonschema, fast, plus the business rules.
+
+Three tiers, each exact, each taken only when the faster ones cannot vouch for the record:
+
+1. ``validate_json``: a msgspec decoder compiled from the bundle (``_structs``) decodes and
+   type-checks the record in one C pass; the business rules read the struct.
+2. orjson decodes; a predicate compiled from the bundle (``_fastcheck``) vouches for the
+   schema verdict (records with unknown fields, or schemas msgspec cannot express).
+3. ``json.loads`` (the reference decoder: it keeps integers beyond 64 bits, reads NaN and a
+   UTF-8 BOM in bytes) and jsonschema on the members the predicate doubts (``_exact``); the
+   rules then read the record without the members the schema rejected.
+"""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from jsonschema.exceptions import ValidationError
+import msgspec
+import orjson
 
+from vox_validators._business import Checker, RecordView, checker_for, quiet_for, without
+from vox_validators._drift import drift_findings
+from vox_validators._exact import finding_and_path, predicates_for, schema_errors
 from vox_validators._findings import Finding
-from vox_validators._schema import validator_for
+from vox_validators._structs import decoder_for
 
 
 def validate(instance: object, schema: str = "Campaign", *, strict: bool = False) -> list[Finding]:
-    """Every schema finding of ``instance`` against the component schema ``schema``."""
-    del strict  # reserved for drift warnings on unknown fields
-    return [_schema_finding(error) for error in validator_for(schema).iter_errors(instance)]
+    """Every finding of a decoded JSON value: schema first, then the business rules of ``schema``.
 
-
-def _schema_finding(error: ValidationError) -> Finding:
-    pointer = "".join(
-        "/" + str(part).replace("~", "~0").replace("/", "~1") for part in error.absolute_path
-    )
-    return Finding(
-        rule=f"schema/{error.validator}", severity="error", path=pointer, message=error.message
-    )
+    ``strict=True`` adds a ``drift`` warning for each member the spec does not list.
+    Raises ``KeyError`` for an unknown schema name.
+    """
+    if predicates_for(schema).whole(instance):
+        return _rule_findings(instance, schema, strict)
+    return _exact_findings(instance, schema, strict)
 
 
 def validate_json(
     data: bytes | str, schema: str = "Campaign", *, strict: bool = False
 ) -> list[Finding]:
-    """Parse one JSON document and validate it; unparseable input is one ``parse`` finding."""
+    """Every finding of one encoded JSON document; unparseable input is one ``parse`` finding.
+
+    The document is read as ``json.loads`` reads it. A plain module-level function: picklable,
+    safe to map over records in other processes. Raises ``KeyError`` for an unknown schema name.
+    """
+    tier_one = _TIER_ONE.get(schema) or _tier_one(schema)
+    if tier_one.decode is not None:
+        try:
+            record = tier_one.decode(data)
+        except (msgspec.DecodeError, RecursionError):
+            pass
+        else:  # no unknown member can be in a decoded struct, so no drift either
+            if tier_one.quiet(record):
+                return []
+            return tier_one.check(record)
     try:
-        instance = json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        return [Finding(rule="parse", severity="error", path="", message=f"not valid JSON: {exc}")]
-    return validate(instance, schema, strict=strict)
+        instance = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass  # orjson is stricter than json.loads (BOM, NaN, 1e400): ask the reference
+    else:
+        if predicates_for(schema).whole(instance):
+            return _rule_findings(instance, schema, strict)
+    # Re-read with the reference decoder: orjson turns integers beyond 64 bits into floats.
+    try:
+        reference = json.loads(data)
+    except RecursionError:
+        return [_parse_finding("nested too deeply")]
+    except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for invalid UTF-8
+        return [_parse_finding(str(exc))]
+    return _exact_findings(reference, schema, strict)
+
+
+@dataclass(frozen=True, slots=True)
+class _TierOne:
+    decode: Callable[[bytes | str], Any] | None
+    quiet: Callable[[Any], bool]
+    check: Checker
+
+
+_TIER_ONE: dict[str, _TierOne] = {}
+
+
+def _tier_one(schema: str) -> _TierOne:
+    predicates_for(schema)  # the same KeyError for an unknown schema name
+    decoder = decoder_for(schema)
+    tier = _TierOne(
+        decode=None if decoder is None else decoder.decode,
+        quiet=quiet_for(schema),
+        check=checker_for(schema),
+    )
+    _TIER_ONE[schema] = tier
+    return tier
+
+
+def is_valid(findings: list[Finding]) -> bool:
+    """Whether a record with these findings is valid: no finding of severity ``error``."""
+    return all(finding.severity != "error" for finding in findings)
+
+
+def _parse_finding(reason: str) -> Finding:
+    return Finding(rule="parse", severity="error", path="", message=f"not valid JSON: {reason}")
+
+
+def _rule_findings(instance: Any, schema: str, strict: bool) -> list[Finding]:
+    if type(instance) is not dict:
+        return []
+    findings = checker_for(schema)(RecordView(instance))
+    if strict:
+        findings += drift_findings(instance, schema)
+    return findings
+
+
+def _exact_findings(instance: object, schema: str, strict: bool) -> list[Finding]:
+    try:
+        pairs = [finding_and_path(error) for error in schema_errors(instance, schema)]
+    except RecursionError:  # jsonschema's messages repr the value; a deep one can overflow
+        return [Finding("schema/type", "error", "", "the value is nested too deeply to validate")]
+    findings = [finding for finding, _ in pairs]
+    if type(instance) is dict:
+        remaining = without(instance, [path for _, path in pairs])
+        if remaining is not None:
+            findings += _rule_findings(remaining, schema, strict)
+    return findings

@@ -1,0 +1,71 @@
+"""Drift: members the spec does not list (reported only in strict mode)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from vox_validators._findings import Finding
+from vox_validators._pointer import pointer
+from vox_validators._schema import bundle, validator_for
+
+# ErrorDetails says "Other keys may appear": extra keys there are documented, not drift.
+_OPEN_SCHEMAS = frozenset({"ErrorDetails"})
+_REF_PREFIX = "#/$defs/"
+
+
+def drift_findings(record: object, schema: str) -> list[Finding]:
+    """A ``drift`` warning for every member of ``record`` that the schema ``schema`` does not list.
+
+    Call it on a record from which the rejected members were removed: a value the schema
+    rejected is not looked into.
+    """
+    walk = _Walk(schema)
+    walk.walk(bundle()["$defs"][schema], record, [], schema)
+    return walk.out
+
+
+@cache
+def _validator(schema: str) -> Any:
+    return validator_for(schema)
+
+
+class _Walk:
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.out: list[Finding] = []
+
+    def walk(self, schema: Any, value: Any, path: list[str | int], name: str | None) -> None:
+        if not isinstance(schema, dict):
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
+            target = ref[len(_REF_PREFIX) :]
+            self.walk(bundle()["$defs"].get(target), value, path, target)
+        branches = schema.get("anyOf")
+        if isinstance(branches, list) and value is not None:
+            # Follow the first branch the value satisfies (e.g. the object of "object or null").
+            component = _validator(self.root)
+            for branch in branches:
+                if component.evolve(schema=branch).is_valid(value):
+                    self.walk(branch, value, path, None)
+                    break
+        properties = schema.get("properties")
+        if type(value) is dict and isinstance(properties, dict):
+            open_ended = name in _OPEN_SCHEMAS or "additionalProperties" in schema
+            for key, member in value.items():
+                if key in properties:
+                    self.walk(properties[key], member, [*path, key], None)
+                elif not open_ended:
+                    self.out.append(
+                        Finding(
+                            "drift",
+                            "warning",
+                            pointer([*path, key]),
+                            f"{key!r} is not a field of {name or 'this object'} in the spec",
+                        )
+                    )
+        items = schema.get("items")
+        if type(value) is list and isinstance(items, dict):
+            for index, item in enumerate(value):
+                self.walk(items, item, [*path, index], None)

@@ -1,0 +1,163 @@
+"""msgspec decoders compiled from the bundle: decode and vouch for a record in one C pass.
+
+``msgspec.json.Decoder(struct).decode`` succeeds only when the document is well-formed UTF-8
+JSON whose members all have the declared types and bounds, and (``forbid_unknown_fields``)
+no member the schema does not list. Such a document is read identically by ``json.loads``
+(duplicate keys keep the last value in both; strings are validated UTF-8 in both; integers
+are exact, and a float, ``true`` or an integer beyond 64 bits for an ``integer`` fails the
+decode) and is valid for jsonschema. Anything that fails the decode takes the slower paths.
+Only keywords whose msgspec meaning equals jsonschema's are compiled; a schema using others
+gets no decoder.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any, Literal
+
+import msgspec
+from jsonschema import Draft202012Validator
+
+from vox_validators._business import GONE
+from vox_validators._schema import bundle
+
+_REF_PREFIX = "#/$defs/"
+_SCALARS: dict[str, Any] = {"string": str, "integer": int, "boolean": bool, "null": None}
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword whose msgspec meaning is not exactly jsonschema's."""
+
+
+@cache
+def decoder_for(schema: str) -> msgspec.json.Decoder[Any] | None:
+    """A decoder vouching for ``schema``, or None when the schema cannot be compiled exactly."""
+    try:
+        target = _Compiler(bundle()["$defs"]).type_of({"$ref": _REF_PREFIX + schema})
+    except Unsupported:
+        return None
+    return msgspec.json.Decoder(target)
+
+
+class _Compiler:
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self._defs = defs
+        self._structs: dict[str, Any] = {}
+
+    def type_of(self, schema: Any) -> Any:
+        if not isinstance(schema, dict):
+            raise Unsupported(schema)
+        asserting = {key for key in schema if key in Draft202012Validator.VALIDATORS}
+        if "$ref" in schema:
+            if asserting != {"$ref"}:
+                raise Unsupported(schema)
+            return self._ref(schema["$ref"])
+        if "anyOf" in schema:
+            branches = schema["anyOf"]
+            if asserting != {"anyOf"} or not isinstance(branches, list) or not branches:
+                raise Unsupported(schema)
+            types = [self.type_of(branch) for branch in branches]
+            # msgspec unions allow one struct or object type, one str-like type, one int-like...
+            if len({_kind(each) for each in types}) != len(types):
+                raise Unsupported(schema)
+            union: Any = types[0]
+            for each in types[1:]:
+                union = union | each
+            return union
+        declared = schema.get("type")
+        if isinstance(declared, list):
+            if asserting != {"type"} or not declared or not set(declared) <= set(_SCALARS):
+                raise Unsupported(schema)
+            union = _SCALARS[declared[0]]
+            for kind in declared[1:]:
+                union = union | _SCALARS[kind]
+            return union
+        if "enum" in schema:
+            values = schema["enum"]
+            if asserting - {"enum", "type"} or declared not in (None, "string"):
+                raise Unsupported(schema)
+            if not values or not all(isinstance(value, str) for value in values):
+                raise Unsupported(schema)
+            return Literal[tuple(values)]
+        if declared == "string":
+            return self._string(schema, asserting)
+        if declared == "integer":
+            return self._integer(schema, asserting)
+        if declared in ("boolean", "null") and asserting == {"type"}:
+            return _SCALARS[declared]
+        if declared == "array" and asserting <= {"type", "items"}:
+            return list[self.type_of(schema.get("items"))]  # type: ignore[misc]
+        if declared == "object":
+            return self._object(schema, asserting, name="Anonymous")
+        raise Unsupported(schema)
+
+    def _ref(self, ref: object) -> Any:
+        if not isinstance(ref, str) or not ref.startswith(_REF_PREFIX):
+            raise Unsupported(ref)
+        name = ref[len(_REF_PREFIX) :]
+        if name not in self._defs:
+            raise Unsupported(ref)
+        definition = self._defs[name]
+        if isinstance(definition, dict) and definition.get("type") == "object":
+            if name not in self._structs:
+                asserting = {key for key in definition if key in Draft202012Validator.VALIDATORS}
+                self._structs[name] = self._object(definition, asserting, name=name)
+            return self._structs[name]
+        return self.type_of(definition)
+
+    @staticmethod
+    def _string(schema: dict[str, Any], asserting: set[str]) -> Any:
+        if asserting - {"type", "minLength", "format"}:
+            raise Unsupported(schema)  # maxLength, pattern: not compiled (units, regex flavour)
+        if "minLength" not in schema:
+            return str
+        if schema["minLength"] not in (0, 1):  # 0 or 1 character means the same in any unit
+            raise Unsupported(schema)
+        return Annotated[str, msgspec.Meta(min_length=schema["minLength"])]
+
+    @staticmethod
+    def _integer(schema: dict[str, Any], asserting: set[str]) -> Any:
+        if asserting - {"type", "minimum", "maximum"}:
+            raise Unsupported(schema)
+        bounds = {"minimum": "ge", "maximum": "le"}
+        meta = {bounds[key]: schema[key] for key in bounds if key in schema}
+        if not all(type(value) is int for value in meta.values()):
+            raise Unsupported(schema)
+        return Annotated[int, msgspec.Meta(**meta)] if meta else int
+
+    def _object(self, schema: dict[str, Any], asserting: set[str], name: str) -> Any:
+        if asserting - {"type", "required", "properties"}:
+            raise Unsupported(schema)  # e.g. additionalProperties, minProperties
+        properties: dict[str, Any] = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        if not properties or not required <= set(properties):
+            raise Unsupported(schema)
+        fields: list[Any] = []
+        for key, subschema in properties.items():
+            if not key.isidentifier() or keyword.iskeyword(key) or key.startswith("_"):
+                raise Unsupported(key)
+            member = self.type_of(subschema)
+            fields.append((key, member) if key in required else (key, member, GONE))
+        return msgspec.defstruct(
+            name, fields, forbid_unknown_fields=True, kw_only=True, omit_defaults=True
+        )
+
+
+def _kind(member: Any) -> str:
+    """The msgspec union slot a type takes."""
+    if member is None:
+        return "null"
+    if isinstance(member, type) and issubclass(member, msgspec.Struct):
+        return "object"
+    origin = getattr(member, "__origin__", None)
+    if member is str or origin is Literal or (origin is Annotated and member.__origin__ is str):
+        return "str"
+    if member is int or (origin is Annotated and member.__origin__ is int):
+        return "int"
+    if member is bool:
+        return "bool"
+    if origin is list:
+        return "array"
+    return repr(member)
