@@ -6,7 +6,7 @@ import asyncio
 import logging
 import pickle
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -72,7 +72,7 @@ def test_exceptions_never_show_the_key(server: ReferenceServer) -> None:
     server.inject("GET", "/v3/campaigns/cmp_1a7c3e5f90", Reply(200, b"not json"))
     server.inject("GET", "/v3/campaigns/cmp_8d21b7e04a", Reply(502, b"<html>bad gateway</html>"))
     errors: list[VoxError] = []
-    calls = [
+    calls: list[tuple[str, Callable[[Client], object]]] = [
         (WRONG, lambda c: c.campaigns.get(DRAFT["id"])),  # 401
         (KEY, lambda c: c.campaigns.get("cmp_missing")),  # 404
         (KEY, lambda c: c.campaigns.update(ongoing, name="x")),  # 409

@@ -37,6 +37,8 @@ from vox_generated.models import Campaign
 from vox_validators import Finding
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -48,8 +50,6 @@ __all__ = [
     "Campaigns",
     "Client",
     "ConflictError",
-    "DEFAULT_BASE_URL",
-    "DEFAULT_TIMEOUT",
     "Finding",
     "InternalServerError",
     "MissingAPIKeyError",
