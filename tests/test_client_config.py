@@ -176,7 +176,7 @@ WINDOW = {
         ),
         (
             {"call_time_window": {"windows": [], "auto_resume": True}},
-            "/call_time_window",
+            "/call_time_window/timezone",
             "schema/required",
         ),
         (
