@@ -6,6 +6,7 @@ import click
 
 from voxkit import __version__
 from voxkit._cli_client import get_command, update_command
+from voxkit._cli_rules import rules_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,6 +17,7 @@ def cli() -> None:
 
 cli.add_command(get_command)
 cli.add_command(update_command)
+cli.add_command(rules_command)
 
 
 def main() -> None:

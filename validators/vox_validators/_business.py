@@ -264,7 +264,9 @@ def _check_active_calls(record: Any, status: Any, out: list[Finding]) -> None:
     _check_concurrency(concurrency, out)
     if active is GONE:
         return
-    if active < 0 or (concurrency is not GONE and active > concurrency):
+    # Above an out-of-range concurrency (VOX-E008 fired) the upper bound means nothing.
+    bounded = concurrency is not GONE and 1 <= concurrency <= 100
+    if active < 0 or (bounded and active > concurrency):
         out.append(
             Finding(
                 "VOX-E007",

@@ -45,7 +45,9 @@ def schema_errors(instance: object, schema: str) -> Iterable[ValidationError]:
         key: subschema if key in instance and not vouched[key](instance[key]) else True
         for key, subschema in properties.items()
     }
-    return _component_validator(schema).descend(instance, {**definition, "properties": doubtful})
+    narrowed = {**definition, "properties": doubtful}
+    errors: Iterable[ValidationError] = _component_validator(schema).descend(instance, narrowed)
+    return errors
 
 
 def finding_and_path(error: ValidationError) -> tuple[Finding, Path]:

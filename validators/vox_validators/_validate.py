@@ -51,7 +51,7 @@ def validate_json(
     if tier_one.decode is not None:
         try:
             record = tier_one.decode(data)
-        except (msgspec.DecodeError, RecursionError):
+        except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: a lone surrogate in a str
             pass
         else:  # no unknown member can be in a decoded struct, so no drift either
             if tier_one.quiet(record):

@@ -1,0 +1,134 @@
+"""The public API of vox_validators: names, signatures, registry, picklability."""
+
+from __future__ import annotations
+
+import inspect
+import pickle
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import orjson
+import pytest
+
+import vox_validators
+from tests.conftest import REPO_ROOT
+from tests.vox_validators_support import valid_campaign
+from vox_validators import (
+    RULES,
+    RULES_BY_ID,
+    SCHEMAS,
+    Finding,
+    Rule,
+    is_valid,
+    validate,
+    validate_json,
+)
+
+PUBLIC = [
+    "RULES",
+    "RULES_BY_ID",
+    "SCHEMAS",
+    "Finding",
+    "Rule",
+    "Severity",
+    "is_valid",
+    "validate",
+    "validate_json",
+]
+
+
+def test_all_is_explicit_and_sorted() -> None:
+    assert vox_validators.__all__ == PUBLIC
+
+    # isort style, as ruff's RUF022 keeps it: CONSTANTS, then Classes, then functions.
+    def kind(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    assert vox_validators.__all__ == sorted(vox_validators.__all__, key=kind)
+    for name in vox_validators.__all__:
+        assert hasattr(vox_validators, name)
+    public_modules = [
+        path.stem
+        for path in (REPO_ROOT / "validators" / "vox_validators").glob("*.py")
+        if not path.stem.startswith("_")
+    ]
+    assert public_modules == []  # every implementation module is private
+
+
+def test_signatures_other_engineers_rely_on() -> None:
+    assert (
+        str(inspect.signature(validate))
+        == "(instance: 'object', schema: 'str' = 'Campaign', *, strict: 'bool' = False) -> 'list[Finding]'"
+    )
+    assert (
+        str(inspect.signature(validate_json))
+        == "(data: 'bytes | str', schema: 'str' = 'Campaign', *, strict: 'bool' = False) -> 'list[Finding]'"
+    )
+    finding = Finding("schema/type", "error", "/a", "m")
+    assert (finding.rule, finding.severity, finding.path, finding.message) == (
+        "schema/type",
+        "error",
+        "/a",
+        "m",
+    )
+    with pytest.raises(AttributeError):
+        finding.rule = "x"  # type: ignore[misc]
+    rule = Rule("VOX-E999", "error", "d", "s")
+    assert (rule.id, rule.severity, rule.description, rule.source) == (
+        "VOX-E999",
+        "error",
+        "d",
+        "s",
+    )
+
+
+def test_the_four_schemas_are_known() -> None:
+    assert {"Campaign", "ErrorEnvelope", "UpdateCampaignRequest", "CreateCampaignRequest"} <= set(
+        SCHEMAS
+    )
+    with pytest.raises(KeyError, match="Nope"):
+        validate({}, "Nope")
+    with pytest.raises(KeyError, match="Nope"):
+        validate_json(b"{}", "Nope")
+
+
+def test_rule_registry_is_complete_and_stable() -> None:
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids)) == len(RULES_BY_ID)
+    for rule in RULES:
+        assert re.fullmatch(r"VOX-[EW]\d{3}|parse|drift", rule.id)
+        if rule.id.startswith("VOX-"):
+            assert rule.severity == {"E": "error", "W": "warning"}[rule.id[4]]
+        assert rule.description
+        assert "\n" not in rule.description
+        assert rule.source
+        assert set(rule.schemas) <= set(SCHEMAS)
+    source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in (REPO_ROOT / "validators" / "vox_validators").glob("*.py")
+    )
+    used = set(re.findall(r'"(VOX-[EW]\d{3})"', source))
+    assert used == {rule_id for rule_id in ids if rule_id.startswith("VOX-")}
+
+
+def test_validate_json_is_picklable_and_runs_in_other_processes() -> None:
+    assert pickle.loads(pickle.dumps(validate_json)) is validate_json
+    records = [
+        orjson.dumps(valid_campaign()),
+        orjson.dumps(valid_campaign(concurrency=0, active_concurrency=0)),
+        b"{",
+    ]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(validate_json, records))
+    assert results == [validate_json(record) for record in records]
+    assert [is_valid(findings) for findings in results] == [True, False, False]
+
+
+def test_is_valid_ignores_warnings() -> None:
+    assert is_valid([Finding("VOX-W001", "warning", "/finished_at", "m")])
+    assert not is_valid([Finding("VOX-E001", "error", "", "m")])
+
+
+def test_bundle_file_is_the_generated_one() -> None:
+    assert Path(vox_validators.__file__).parent.name == "vox_validators"

@@ -1,0 +1,181 @@
+"""Shared test data for the vox_validators suites: a valid campaign and hypothesis strategies."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+from typing import Any
+
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from vox_validators._schema import bundle
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+STATUSES = ["draft", "pending", "ongoing", "paused", "success", "fail", "canceled"]
+
+
+def valid_campaign(**changes: Any) -> dict[str, Any]:
+    """A campaign every rule is quiet about; keyword arguments replace top-level members."""
+    record: dict[str, Any] = {
+        "id": "cmp_01HZX3Q8K9",
+        "name": "Spring promo outreach",
+        "status": "ongoing",
+        "agent": {"agent_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "agent_version": "current"},
+        "from_number": "07070001234",
+        "total_calls": 1200,
+        "completed_calls": 640,
+        "failed_calls": 88,
+        "concurrency": 20,
+        "active_concurrency": 12,
+        "created_at": 1741842354957,
+        "presentation_number": "0212345678",
+        "scheduled_at": 1741842400000,
+        "finished_at": None,
+        "paused_at": None,
+        "paused_by": None,
+        "call_time_window": {
+            "windows": [{"start_min": 540, "end_min": 1200, "days": WEEKDAYS[:5]}],
+            "timezone": "Asia/Seoul",
+            "auto_resume": True,
+        },
+    }
+    record.update(copy.deepcopy(changes))
+    return record
+
+
+def reference_validator(schema: str) -> Draft202012Validator:
+    """A fresh reference validator, built independently of vox_validators' caches."""
+    return Draft202012Validator({**bundle(), "$ref": f"#/$defs/{schema}"})
+
+
+def reference_findings(data: bytes | str, schema: str = "Campaign") -> list[tuple[str, str, str]] | None:
+    """(rule, path, message) of every jsonschema error, as documented; None when json.loads fails."""
+    try:
+        instance = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return reference_object_findings(instance, schema)
+
+
+def reference_object_findings(instance: object, schema: str = "Campaign") -> list[tuple[str, str, str]]:
+    out = []
+    for error in reference_validator(schema).iter_errors(instance):
+        path = [str(part) for part in error.absolute_path]
+        if error.validator == "required":  # documented decision: point at the missing member
+            match = re.fullmatch(r"(.*) is a required property", error.message, re.DOTALL)
+            assert match is not None
+            path.append(ast.literal_eval(match.group(1)))
+        pointer = "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in path)
+        out.append((f"schema/{error.validator}", pointer, error.message))
+    return out
+
+
+# ---- hypothesis strategies -------------------------------------------------------------------
+
+_timestamps = st.one_of(
+    st.integers(min_value=1_600_000_000_000, max_value=1_900_000_000_000),
+    st.integers(min_value=-(10**12), max_value=10**13),
+    st.sampled_from([0, 999_999_999, 10**9, 10**11 - 1, 10**11]),
+)
+_digits = st.text(alphabet="0123456789", min_size=1, max_size=12)
+_numbers = st.one_of(_digits, st.sampled_from(["070-7000-1234", "", "+821012345678", "٠١٢"]))
+_windows = st.fixed_dictionaries(
+    {
+        "start_min": st.integers(min_value=0, max_value=1440),
+        "end_min": st.integers(min_value=0, max_value=1440),
+        "days": st.lists(st.sampled_from(WEEKDAYS), max_size=8),
+    }
+)
+_window_settings = st.fixed_dictionaries(
+    {
+        "windows": st.lists(_windows, max_size=3),
+        "timezone": st.sampled_from(["Asia/Seoul", "UTC", "Europe/Paris", "Mars/Base", ""]),
+        "auto_resume": st.booleans(),
+    }
+)
+_counts = st.integers(min_value=-2, max_value=200)
+
+
+def _campaign_values() -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "id": st.text(max_size=12),
+            "name": st.one_of(
+                st.text(max_size=20), st.sampled_from(["", "   ", "a" * 255, "b" * 256, "\x1c"])
+            ),
+            "status": st.sampled_from(STATUSES),
+            "agent": st.fixed_dictionaries(
+                {"agent_id": st.uuids().map(str), "agent_version": st.sampled_from(["current", "v2", ""])}
+            ),
+            "from_number": _numbers,
+            "total_calls": _counts,
+            "completed_calls": _counts,
+            "failed_calls": _counts,
+            "concurrency": st.integers(min_value=-1, max_value=102),
+            "active_concurrency": st.integers(min_value=-1, max_value=102),
+            "created_at": _timestamps,
+            "presentation_number": st.one_of(st.none(), _numbers),
+            "scheduled_at": st.one_of(st.none(), _timestamps),
+            "finished_at": st.one_of(st.none(), _timestamps),
+            "paused_at": st.one_of(st.none(), _timestamps),
+            "paused_by": st.one_of(st.none(), st.sampled_from(["user", "system"])),
+            "call_time_window": st.one_of(st.none(), _window_settings),
+        }
+    )
+
+
+campaigns = _campaign_values()
+"""Schema-valid campaigns (the agent_version "" aside), business-rule findings or not."""
+
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.sampled_from([1.0, 0.0, -0.0, 1.5, 1e300, 1440.0, 1441.0, 2.0**64]),
+        st.text(max_size=6),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=4), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+"""Any JSON value, with the troublemakers: 1.0, true, integers beyond 64 bits, -0.0."""
+
+
+@st.composite
+def mutated_campaigns(draw: st.DrawFn) -> dict[str, Any]:
+    """A campaign with one to three members replaced, deleted or added, at any depth."""
+    record = draw(campaigns)
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        containers: list[Any] = [record]
+        stack: list[Any] = [record]
+        while stack:
+            item = stack.pop()
+            children = item.values() if isinstance(item, dict) else item
+            for child in children:
+                if isinstance(child, dict | list):
+                    containers.append(child)
+                    stack.append(child)
+        target = draw(st.sampled_from(containers))
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if isinstance(target, dict):
+            keys = sorted(target)
+            if action == "add" or not keys:
+                target[draw(st.text(max_size=5))] = draw(json_values)
+            elif action == "delete":
+                del target[draw(st.sampled_from(keys))]
+            else:
+                target[draw(st.sampled_from(keys))] = draw(json_values)
+        elif target:
+            index = draw(st.integers(min_value=0, max_value=len(target) - 1))
+            if action == "delete":
+                del target[index]
+            else:
+                target[index] = draw(json_values)
+        else:
+            target.append(draw(json_values))
+    return record
