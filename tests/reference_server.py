@@ -12,8 +12,9 @@ and without a call window) and applies the rules the docs state:
   it is scheduled and ``pending`` otherwise, and gets the documented default call window
   (08:00-20:00 every day) when none is sent.
 
-Where the docs are silent the server chooses (and says so here): every body-validation failure
-is 400 ``invalid_request``; a created campaign's ``concurrency`` defaults to 1; a 10-11 digit
+Where the docs are silent the server chooses (and says so here): a body that breaks the schema
+is 400 ``invalid_request``, one that fits the schema but breaks a business rule of
+``vox_validators`` is 422 ``unprocessable_request``; a created campaign's ``concurrency`` defaults to 1; a 10-11 digit
 ``scheduled_at`` is taken as unix seconds and normalised to milliseconds.
 
 Tests can queue one-shot faults (``ReferenceServer.inject``): a 429 with ``Retry-After``, a 503,
@@ -231,7 +232,9 @@ class ReferenceAPI:
 
 
 def _invalid(document: object, findings: list[Finding]) -> Reply:
-    """The 400 for a body the spec refuses; a blank name gets the documented envelope."""
+    """The refusal of a body: 400 when it breaks the schema (a blank name gets the documented
+    envelope), 422 when it fits the schema but breaks a business rule (an unknown time zone, a
+    window that ends before it starts): "well-formed but not acceptable", as the spec says."""
     if isinstance(document, dict) and "name" in document:
         name = document["name"]
         if not isinstance(name, str) or not name.strip():
@@ -241,12 +244,15 @@ def _invalid(document: object, findings: list[Finding]) -> Reply:
                 "name must not be blank",
                 {"field": "name", "reason": "blank"},
             )
-    first = findings[0]
-    field_name = first.path.split("/")[1] if first.path.count("/") >= 1 and first.path else None
+    schema_findings = [f for f in findings if f.rule.startswith("schema/")]
+    first = (schema_findings or findings)[0]
+    field_name = first.path.split("/")[1] if first.path else None
     details: dict[str, Any] = {"reason": first.rule}
     if field_name:
         details["field"] = field_name
-    return error_reply(400, "invalid_request", first.message, details)
+    if schema_findings:
+        return error_reply(400, "invalid_request", first.message, details)
+    return error_reply(422, "unprocessable_request", first.message, details)
 
 
 class _Handler(BaseHTTPRequestHandler):
