@@ -27,9 +27,7 @@ from vox_validators import Finding, validate, validate_json
 from vox_validators._business import campaign_is_quiet, check_campaign
 from vox_validators._structs import decoder_for
 
-_SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _schema_part(findings: list[Finding]) -> list[tuple[str, str, str]]:
@@ -131,18 +129,30 @@ EDGE_CASES: dict[str, bytes | str] = {
     "1.5 for an integer": _BASE.replace('"total_calls":1200', '"total_calls":1200.5'),
     "1e3 for an integer": _BASE.replace('"concurrency":20', '"concurrency":2e1'),
     "true for an integer": _BASE.replace('"total_calls":1200', '"total_calls":true'),
-    "integer beyond 64 bits": _BASE.replace('"total_calls":1200', '"total_calls":18446744073709551616'),
-    "negative beyond 64 bits": _BASE.replace('"created_at":1741842354957', '"created_at":-99999999999999999999999'),
-    "huge integer in a string field": _BASE.replace('"id":"cmp_01HZX3Q8K9"', '"id":123456789012345678901234567890'),
+    "integer beyond 64 bits": _BASE.replace(
+        '"total_calls":1200', '"total_calls":18446744073709551616'
+    ),
+    "negative beyond 64 bits": _BASE.replace(
+        '"created_at":1741842354957', '"created_at":-99999999999999999999999'
+    ),
+    "huge integer in a string field": _BASE.replace(
+        '"id":"cmp_01HZX3Q8K9"', '"id":123456789012345678901234567890'
+    ),
     "NaN for an integer": _BASE.replace('"total_calls":1200', '"total_calls":NaN'),
     "Infinity in an unknown field": _BASE[:-1] + ',"x":Infinity}',
     "1e400 for an integer": _BASE.replace('"total_calls":1200', '"total_calls":1e400'),
-    "-0 and -0.0": _BASE.replace('"failed_calls":88', '"failed_calls":-0').replace('"active_concurrency":12', '"active_concurrency":-0.0'),
+    "-0 and -0.0": _BASE.replace('"failed_calls":88', '"failed_calls":-0').replace(
+        '"active_concurrency":12', '"active_concurrency":-0.0'
+    ),
     "duplicate keys, the last valid": _BASE.replace('{"id"', '{"status":"bogus","id"'),
     "duplicate keys, the last invalid": _BASE[:-1] + ',"status":"bogus"}',
-    "duplicate nested keys": _BASE.replace('"timezone":"Asia/Seoul"', '"timezone":1,"timezone":"Asia/Seoul"'),
+    "duplicate nested keys": _BASE.replace(
+        '"timezone":"Asia/Seoul"', '"timezone":1,"timezone":"Asia/Seoul"'
+    ),
     "lone surrogate escape": _BASE.replace('"Spring promo outreach"', '"\\ud800"'),
-    "lone surrogate as UTF-8 bytes": _BASE.encode().replace(b'"Spring promo outreach"', b'"\xed\xa0\x80"'),
+    "lone surrogate as UTF-8 bytes": _BASE.encode().replace(
+        b'"Spring promo outreach"', b'"\xed\xa0\x80"'
+    ),
     "lone surrogate in a str": _BASE.replace('"Spring promo outreach"', '"\ud800"'),
     "surrogate pair escape": _BASE.replace('"Spring promo outreach"', '"\\ud83d\\ude00"'),
     "invalid UTF-8": _BASE.encode().replace(b'"Spring promo outreach"', b'"\xff"'),

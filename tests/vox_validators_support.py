@@ -51,7 +51,9 @@ def reference_validator(schema: str) -> Draft202012Validator:
     return Draft202012Validator({**bundle(), "$ref": f"#/$defs/{schema}"})
 
 
-def reference_findings(data: bytes | str, schema: str = "Campaign") -> list[tuple[str, str, str]] | None:
+def reference_findings(
+    data: bytes | str, schema: str = "Campaign"
+) -> list[tuple[str, str, str]] | None:
     """(rule, path, message) of every jsonschema error, as documented; None when json.loads fails."""
     try:
         instance = json.loads(data)
@@ -60,7 +62,9 @@ def reference_findings(data: bytes | str, schema: str = "Campaign") -> list[tupl
     return reference_object_findings(instance, schema)
 
 
-def reference_object_findings(instance: object, schema: str = "Campaign") -> list[tuple[str, str, str]]:
+def reference_object_findings(
+    instance: object, schema: str = "Campaign"
+) -> list[tuple[str, str, str]]:
     out = []
     for error in reference_validator(schema).iter_errors(instance):
         path = [str(part) for part in error.absolute_path]
@@ -108,7 +112,10 @@ def _campaign_values() -> st.SearchStrategy[dict[str, Any]]:
             ),
             "status": st.sampled_from(STATUSES),
             "agent": st.fixed_dictionaries(
-                {"agent_id": st.uuids().map(str), "agent_version": st.sampled_from(["current", "v2", ""])}
+                {
+                    "agent_id": st.uuids().map(str),
+                    "agent_version": st.sampled_from(["current", "v2", ""]),
+                }
             ),
             "from_number": _numbers,
             "total_calls": _counts,

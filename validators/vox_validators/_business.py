@@ -35,20 +35,39 @@ GONE: Any = _Gone()
 
 
 class RecordView:
-    """Attribute access to a decoded JSON object; a missing member reads as ``GONE``."""
+    """Attribute access to a decoded JSON object; a missing member reads as ``GONE``.
 
-    __slots__ = ("_members",)
-
-    def __init__(self, members: dict[str, Any]) -> None:
-        self._members = members
+    Built eagerly (``view``): members live in the instance ``__dict__``, so reading one costs
+    what reading a struct field costs, and ``__getattr__`` runs only for missing members.
+    """
 
     def __getattr__(self, name: str) -> Any:
-        value = self._members.get(name, GONE)
-        if type(value) is dict:
-            return RecordView(value)
-        if type(value) is list:
-            return [RecordView(item) if type(item) is dict else item for item in value]
+        return GONE
+
+
+def view(value: Any, depth: int = 8) -> Any:
+    """``value`` with its JSON objects turned into ``RecordView``s, ``depth`` levels down.
+
+    The rules read at most five levels (``call_time_window.windows[i].days[j]``); deeper
+    values, such as an unknown member nested a thousand levels, are left as they are.
+    """
+    if depth == 0:
         return value
+    if type(value) is dict:
+        record = RecordView()
+        record.__dict__.update(
+            {
+                key: view(member, depth - 1) if type(member) in _CONTAINERS else member
+                for key, member in value.items()
+            }
+        )
+        return record
+    if type(value) is list:
+        return [view(item, depth - 1) if type(item) in _CONTAINERS else item for item in value]
+    return value
+
+
+_CONTAINERS = (dict, list)
 
 
 _TERMINAL = frozenset({"success", "fail", "canceled"})

@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 import orjson
 
-from vox_validators._business import Checker, RecordView, checker_for, quiet_for, without
+from vox_validators._business import Checker, checker_for, quiet_for, view, without
 from vox_validators._drift import drift_findings
 from vox_validators._exact import finding_and_path, predicates_for, schema_errors
 from vox_validators._findings import Finding
@@ -51,7 +51,11 @@ def validate_json(
     if tier_one.decode is not None:
         try:
             record = tier_one.decode(data)
-        except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: a lone surrogate in a str
+        except (
+            msgspec.DecodeError,
+            ValueError,
+            RecursionError,
+        ):  # ValueError: a lone surrogate in a str
             pass
         else:  # no unknown member can be in a decoded struct, so no drift either
             if tier_one.quiet(record):
@@ -108,7 +112,7 @@ def _parse_finding(reason: str) -> Finding:
 def _rule_findings(instance: Any, schema: str, strict: bool) -> list[Finding]:
     if type(instance) is not dict:
         return []
-    findings = checker_for(schema)(RecordView(instance))
+    findings = checker_for(schema)(view(instance))
     if strict:
         findings += drift_findings(instance, schema)
     return findings

@@ -1,0 +1,146 @@
+"""Validation speed as ratios to ``orjson.loads`` alone, measured in the same run.
+
+    python -m benchmarks.make_corpus          # once: writes benchmarks/data/ (git-ignored)
+    python -m benchmarks.bench_validate [--runs 3] [--slow-slice 4000] [--markdown]
+
+For each corpus (all valid; about 5% invalid) and each contender, the records/second of
+turning every JSON line (already in memory) into a verdict, the median of ``--runs`` runs:
+
+- ``orjson.loads`` alone: the floor every validator pays;
+- jsonschema alone: one reused ``Draft202012Validator``, all errors (``iter_errors``) of each
+  orjson-decoded record;
+- the generated Pydantic models: ``vox_generated.models.Campaign.model_validate_json``;
+- jsonschema-rs (``Draft202012Validator.is_valid`` of the orjson-decoded record) and
+  fastjsonschema (the compiled function on the orjson-decoded record);
+- voxkit: ``vox_validators.validate_json``, the schema and every business rule, all findings.
+
+Contenders slower than about 0.1x orjson run on the first ``--slow-slice`` lines only (a
+rate needs no more); the table says so. One process; speed is never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import fastjsonschema
+import jsonschema_rs
+import orjson
+from jsonschema import Draft202012Validator
+
+from benchmarks.make_corpus import INVALID_FILE, VALID_FILE
+from vox_generated.models import Campaign
+from vox_validators import is_valid, validate_json
+from vox_validators._schema import bundle
+
+Verdict = Callable[[bytes], object]
+
+
+@dataclass(frozen=True)
+class Contender:
+    name: str
+    verdict: Verdict
+    slow: bool = False
+
+
+def contenders() -> list[Contender]:
+    schema = {**bundle(), "$ref": "#/$defs/Campaign"}
+    reference = Draft202012Validator(schema)
+    rust = jsonschema_rs.Draft202012Validator(schema)
+    compiled = fastjsonschema.compile(schema)
+
+    def jsonschema_alone(line: bytes) -> object:
+        return list(reference.iter_errors(orjson.loads(line)))
+
+    def pydantic(line: bytes) -> object:
+        try:
+            return Campaign.model_validate_json(line)
+        except ValueError:
+            return None
+
+    def jsonschema_rs_alone(line: bytes) -> object:
+        return rust.is_valid(orjson.loads(line))
+
+    def fastjsonschema_alone(line: bytes) -> object:
+        try:
+            return compiled(orjson.loads(line))
+        except fastjsonschema.JsonSchemaException:
+            return None
+
+    return [
+        Contender("orjson.loads alone", orjson.loads),
+        Contender("jsonschema alone (Draft202012Validator)", jsonschema_alone, slow=True),
+        Contender("Pydantic (vox_generated.models.Campaign)", pydantic),
+        Contender("jsonschema-rs (is_valid)", jsonschema_rs_alone),
+        Contender("fastjsonschema", fastjsonschema_alone),
+        Contender("voxkit validate_json (schema + rules)", validate_json),
+    ]
+
+
+def rate(verdict: Verdict, lines: list[bytes]) -> float:
+    start = time.perf_counter()
+    for line in lines:
+        verdict(line)
+    return len(lines) / (time.perf_counter() - start)
+
+
+def measure(lines: list[bytes], runs: int, slow_slice: int) -> list[tuple[Contender, float, int]]:
+    rows = []
+    todo = contenders()
+    rates: dict[str, list[float]] = {c.name: [] for c in todo}
+    for _ in range(runs):  # interleaved, so a noisy neighbour hurts every contender alike
+        for contender in todo:
+            sample = lines[:slow_slice] if contender.slow else lines
+            rates[contender.name].append(rate(contender.verdict, sample))
+    for contender in todo:
+        size = min(slow_slice, len(lines)) if contender.slow else len(lines)
+        rows.append((contender, statistics.median(rates[contender.name]), size))
+    return rows
+
+
+def table(title: str, rows: list[tuple[Contender, float, int]]) -> str:
+    floor = rows[0][1]
+    out = [
+        f"**{title}**",
+        "",
+        "| validator | records/s (median) | ratio to orjson | records timed |",
+        "|---|---:|---:|---:|",
+    ]
+    out += [f"| {c.name} | {r:,.0f} | {r / floor:.3f}x | {n:,} |" for c, r, n in rows]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slow-slice", type=int, default=4000)
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N lines")
+    args = parser.parse_args(argv)
+    corpora = [("all valid", VALID_FILE), ("about 5% invalid", INVALID_FILE)]
+    missing = [str(path) for _, path in corpora if not path.exists()]
+    if missing:
+        print(
+            f"missing corpus {', '.join(missing)}: run python -m benchmarks.make_corpus",
+            file=sys.stderr,
+        )
+        return 2
+    started = time.perf_counter()
+    for title, path in corpora:
+        lines = path.read_bytes().splitlines()[: args.limit]
+        invalid = sum(not is_valid(validate_json(line)) for line in lines)
+        rows = measure(lines, args.runs, args.slow_slice)
+        print(table(f"{title}: {len(lines):,} records, {invalid:,} invalid per voxkit", rows))
+        print()
+    print(
+        f"({args.runs} runs each, interleaved; {time.perf_counter() - started:.0f} s in all; "
+        f"Python {sys.version.split()[0]})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
