@@ -330,3 +330,31 @@ def test_exception_tree_is_drawn_in_the_module_docstring() -> None:
     names = [n for n in vox_client.__all__ if n.endswith("Error")]
     for name in names:
         assert name in doc, name
+
+
+@pytest.mark.parametrize(
+    ("window", "path"),
+    [
+        (
+            {**WINDOW, "windows": [{"start_min": 720, "end_min": 540, "days": ["Monday"]}]},
+            "/call_time_window/windows/0",
+        ),
+        (
+            {**WINDOW, "windows": [{"start_min": 600, "end_min": 600, "days": ["Monday"]}]},
+            "/call_time_window/windows/0",
+        ),
+        ({**WINDOW, "timezone": "Mars/Olympus_Mons"}, "/call_time_window/timezone"),
+    ],
+)
+def test_window_breaking_a_business_rule_is_refused_locally(
+    window: dict[str, object], path: str
+) -> None:
+    script = Script()
+    with (
+        Client(api_key=TEST_KEY, transport=script.transport()) as c,
+        pytest.raises(RequestValidationError) as info,
+    ):
+        c.campaigns.update(CID, call_time_window=window)
+    assert script.requests == []
+    assert [f.path for f in info.value.findings] == [path]
+    assert info.value.findings[0].rule.startswith("VOX-")
