@@ -129,3 +129,21 @@ def test_a_transport_error_message_is_built_without_headers() -> None:
         c.campaigns.get(DRAFT["id"])
     assert script.requests[0].headers["Authorization"] == f"Bearer {KEY}"  # it was sent...
     assert not leaks(_every_text(info.value))  # ...and is nowhere in the error
+
+
+def test_credentials_in_the_base_url_stay_out_of_errors() -> None:
+    script = Script(httpx.ConnectTimeout("slow"))
+    with (
+        Client(
+            api_key=KEY,
+            base_url=f"http://user:{KEY}@127.0.0.1:8765",
+            transport=script.transport(),
+            max_retries=0,
+        ) as c,
+        pytest.raises(VoxError) as info,
+    ):
+        c.campaigns.get(DRAFT["id"])
+    assert (
+        str(info.value)
+        == f"connect timeout on GET http://127.0.0.1:8765/v3/campaigns/{DRAFT['id']}"
+    )

@@ -50,6 +50,8 @@ class _Settings:
         self.transport = transport
         self.api_key: Secret = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
+        # For reprs: a base URL may carry userinfo, which is a credential too.
+        self.display_url = str(httpx.URL(self.base_url).copy_with(userinfo=b""))
         self.timeout = resolve_timeout(timeout)
         self.policy = RetryPolicy(
             max_retries=max_retries, max_retry_after=max_retry_after, total_budget=retry_budget
@@ -75,7 +77,7 @@ class _Settings:
 
     def describe(self, cls: str) -> str:
         return (
-            f"{cls}(base_url={self.base_url!r}, api_key={self.api_key!r}, strict={self.strict}, "
+            f"{cls}(base_url={self.display_url!r}, api_key={self.api_key!r}, strict={self.strict}, "
             f"max_retries={self.policy.max_retries})"
         )
 
@@ -144,7 +146,7 @@ class Campaigns:
         return campaign_from(response, strict=self._settings.strict)
 
     def __repr__(self) -> str:
-        return f"<Campaigns of {self._settings.base_url}>"
+        return f"<Campaigns of {self._settings.display_url}>"
 
 
 class AsyncCampaigns:
@@ -207,7 +209,7 @@ class AsyncCampaigns:
         return campaign_from(response, strict=self._settings.strict)
 
     def __repr__(self) -> str:
-        return f"<AsyncCampaigns of {self._settings.base_url}>"
+        return f"<AsyncCampaigns of {self._settings.display_url}>"
 
 
 class Client:

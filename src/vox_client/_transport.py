@@ -13,18 +13,30 @@ from vox_client._retry import Clock, RetryPolicy, error_is_retryable, status_is_
 logger = logging.getLogger("vox_client")
 
 
+_TIMEOUT_KINDS: dict[type[httpx.TimeoutException], str] = {
+    httpx.ConnectTimeout: "connect timeout",
+    httpx.ReadTimeout: "read timeout",
+    httpx.WriteTimeout: "write timeout",
+    httpx.PoolTimeout: "pool timeout",
+}
+
+
+def _where(request: httpx.Request | None) -> str:
+    # Scheme, host, port and path only: never userinfo or query, where a credential could hide.
+    if request is None:
+        return "the request"
+    url = request.url
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{request.method} {url.scheme}://{url.host}{port}{url.path}"
+
+
 def translate(error: httpx.TransportError, request: httpx.Request | None) -> APIConnectionError:
     """An httpx transport error as a ``vox_client`` error (``raise ... from`` keeps the cause)."""
-    where = (
-        f"{request.method} {request.url.scheme}://{request.url.netloc.decode()}{request.url.path}"
-        if request
-        else "the request"
-    )
     if isinstance(error, httpx.TimeoutException):
-        kind = type(error).__name__.replace("Timeout", " timeout").strip().lower()
-        return APITimeoutError(f"{kind} on {where}", request=request)
+        kind = _TIMEOUT_KINDS.get(type(error), "timeout")
+        return APITimeoutError(f"{kind} on {_where(request)}", request=request)
     return APIConnectionError(
-        f"connection error on {where}: {type(error).__name__}: {error}", request=request
+        f"connection error on {_where(request)}: {type(error).__name__}: {error}", request=request
     )
 
 
