@@ -287,7 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         "scenarios", nargs="*", help=f"scenarios to record (default: all): {', '.join(SCENARIOS)}"
     )
     parser.add_argument(
-        "--port", type=int, default=RECORD_PORT, help="reference server port on 127.0.0.1"
+        "--port",
+        type=int,
+        default=RECORD_PORT,
+        help="reference server port on 127.0.0.1 (the replay tests expect 8765)",
     )
     parser.add_argument(
         "--live", action="store_true", help="record read-only calls against the real API"

@@ -14,6 +14,8 @@ from tests.record_cassettes import AUTH_PLACEHOLDER, CASSETTES, KEY_PREFIX, SCEN
 from vox_validators import validate_json
 
 CASSETTE_FILES = sorted(CASSETTES.glob("*.yaml"))
+# The scan also covers anything below (for example cassettes/live/ from a real-API recording).
+SCANNED_FILES = sorted({*CASSETTES.rglob("*.yaml"), *CASSETTES.rglob("*.yml")})
 # Anything that looks like a credential: a bearer token other than the placeholder, a key-ish
 # header or field with a value, or a recording key (they all start with KEY_PREFIX).
 SUSPICIOUS = [
@@ -44,7 +46,7 @@ def test_every_scenario_has_a_committed_cassette() -> None:
     assert {p.stem for p in CASSETTE_FILES} == set(SCENARIOS)
 
 
-@pytest.mark.parametrize("path", CASSETTE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SCANNED_FILES, ids=lambda p: str(p.relative_to(CASSETTES)))
 def test_no_credential_in_any_cassette(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     decoded = json.dumps(load(path), ensure_ascii=False)  # YAML escapes undone
