@@ -1,7 +1,7 @@
 """Validation speed as ratios to ``orjson.loads`` alone, measured in the same run.
 
     python -m benchmarks.make_corpus          # once: writes benchmarks/data/ (git-ignored)
-    python -m benchmarks.bench_validate [--runs 3] [--slow-slice 4000] [--markdown]
+    python -m benchmarks.bench_validate [--runs 3] [--slow-slice 4000] [--limit N] [--data DIR]
 
 For each corpus (all valid; about 5% invalid) and each contender, the records/second of
 turning every JSON line (already in memory) into a verdict, the median of ``--runs`` runs:
@@ -26,13 +26,14 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import fastjsonschema
 import jsonschema_rs
 import orjson
 from jsonschema import Draft202012Validator
 
-from benchmarks.make_corpus import INVALID_FILE, VALID_FILE
+from benchmarks.make_corpus import DATA, INVALID_NAME, VALID_NAME
 from vox_generated.models import Campaign
 from vox_validators import is_valid, validate_json
 from vox_validators._schema import bundle
@@ -119,8 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slow-slice", type=int, default=4000)
     parser.add_argument("--limit", type=int, default=None, help="use only the first N lines")
+    parser.add_argument("--data", type=Path, default=DATA, help="where make_corpus wrote")
     args = parser.parse_args(argv)
-    corpora = [("all valid", VALID_FILE), ("about 5% invalid", INVALID_FILE)]
+    corpora = [
+        ("all valid", args.data / VALID_NAME),
+        ("about 5% invalid", args.data / INVALID_NAME),
+    ]
     missing = [str(path) for _, path in corpora if not path.exists()]
     if missing:
         print(

@@ -1,6 +1,6 @@
 """Write the benchmark corpora: JSON Lines of v3 campaigns, all valid and about 5% invalid.
 
-    python -m benchmarks.make_corpus [--records 200000] [--seed 7]
+    python -m benchmarks.make_corpus [--records 200000] [--seed 7] [--data benchmarks/data]
 
 Writes ``benchmarks/data/campaigns-valid.jsonl`` and ``benchmarks/data/campaigns-5pct-invalid.jsonl``
 (git-ignored). Deterministic for a seed. Valid records are varied (every status, with the
@@ -19,8 +19,8 @@ from typing import Any
 import orjson
 
 DATA = Path(__file__).resolve().parent / "data"
-VALID_FILE = DATA / "campaigns-valid.jsonl"
-INVALID_FILE = DATA / "campaigns-5pct-invalid.jsonl"
+VALID_NAME = "campaigns-valid.jsonl"
+INVALID_NAME = "campaigns-5pct-invalid.jsonl"
 INVALID_SHARE = 0.05
 
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -160,16 +160,18 @@ def write(path: Path, records: int, invalid_share: float, seed: int) -> int:
     return invalid
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    DATA.mkdir(parents=True, exist_ok=True)
-    write(VALID_FILE, args.records, 0.0, args.seed)
-    invalid = write(INVALID_FILE, args.records, INVALID_SHARE, args.seed + 1)
-    print(f"{VALID_FILE}: {args.records} records, all valid")
-    print(f"{INVALID_FILE}: {args.records} records, {invalid} made invalid")
+    parser.add_argument("--data", type=Path, default=DATA, help="the folder to write to")
+    args = parser.parse_args(argv)
+    args.data.mkdir(parents=True, exist_ok=True)
+    write(args.data / VALID_NAME, args.records, 0.0, args.seed)
+    invalid = write(args.data / INVALID_NAME, args.records, INVALID_SHARE, args.seed + 1)
+    print(f"{args.data / VALID_NAME}: {args.records} records, all valid")
+    print(f"{args.data / INVALID_NAME}: {args.records} records, {invalid} made invalid")
+    return invalid
 
 
 if __name__ == "__main__":

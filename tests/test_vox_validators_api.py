@@ -23,6 +23,7 @@ from vox_validators import (
     is_valid,
     validate,
     validate_json,
+    validate_many,
 )
 
 PUBLIC = [
@@ -35,6 +36,7 @@ PUBLIC = [
     "is_valid",
     "validate",
     "validate_json",
+    "validate_many",
 ]
 
 
@@ -123,6 +125,17 @@ def test_validate_json_is_picklable_and_runs_in_other_processes() -> None:
         results = list(pool.map(validate_json, records))
     assert results == [validate_json(record) for record in records]
     assert [is_valid(findings) for findings in results] == [True, False, False]
+
+
+def test_validate_many_is_lazy_and_takes_every_form() -> None:
+    record = valid_campaign(concurrency=0, active_concurrency=0)
+    encoded = orjson.dumps(record)
+    results = validate_many([record, encoded, encoded.decode(), bytearray(encoded), b"{"])
+    assert not isinstance(results, list)
+    first, *rest = list(results)
+    assert [f.rule for f in first] == ["VOX-E008"]
+    assert rest[:3] == [first, first, first]
+    assert [f.rule for f in rest[3]] == ["parse"]
 
 
 def test_is_valid_ignores_warnings() -> None:

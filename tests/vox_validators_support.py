@@ -186,3 +186,91 @@ def mutated_campaigns(draw: st.DrawFn) -> dict[str, Any]:
         else:
             target.append(draw(json_values))
     return record
+
+
+@st.composite
+def near_valid_campaigns(draw: st.DrawFn) -> dict[str, Any]:
+    """A campaign every rule is quiet about, then perhaps one member moved to a rule's edge."""
+    status = draw(st.sampled_from(STATUSES))
+    total = draw(st.integers(min_value=0, max_value=1000))
+    completed = draw(st.integers(min_value=0, max_value=total))
+    failed = total - completed
+    if status not in ("success", "fail", "canceled"):
+        failed = draw(st.integers(min_value=0, max_value=failed))
+    concurrency = draw(st.integers(min_value=1, max_value=100))
+    created = draw(st.integers(min_value=10**11, max_value=2 * 10**12))
+    paused = status == "paused"
+    setting = draw(
+        st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {
+                    "windows": st.lists(
+                        st.integers(min_value=0, max_value=1439).flatmap(
+                            lambda start: st.fixed_dictionaries(
+                                {
+                                    "start_min": st.just(start),
+                                    "end_min": st.integers(min_value=start + 1, max_value=1440),
+                                    "days": st.lists(
+                                        st.sampled_from(WEEKDAYS),
+                                        min_size=1,
+                                        max_size=7,
+                                        unique=True,
+                                    ),
+                                }
+                            )
+                        ),
+                        max_size=3,
+                    ),
+                    "timezone": st.sampled_from(["Asia/Seoul", "UTC"]),
+                    "auto_resume": st.booleans(),
+                }
+            ),
+        )
+    )
+    record = valid_campaign(
+        name=draw(st.text(min_size=1, max_size=255).filter(lambda name: not name.isspace())),
+        status=status,
+        total_calls=total,
+        completed_calls=completed,
+        failed_calls=failed,
+        concurrency=concurrency,
+        active_concurrency=draw(st.integers(min_value=0, max_value=concurrency))
+        if status == "ongoing"
+        else 0,
+        created_at=created,
+        scheduled_at=draw(
+            st.one_of(st.none(), st.integers(min_value=10**11, max_value=3 * 10**12))
+        ),
+        finished_at=created + draw(st.integers(min_value=0, max_value=10**9))
+        if status in ("success", "fail", "canceled")
+        else None,
+        paused_at=created + draw(st.integers(min_value=0, max_value=10**9)) if paused else None,
+        paused_by=draw(st.sampled_from(["user", "system"] if setting else ["user"]))
+        if paused
+        else None,
+        presentation_number=draw(st.one_of(st.none(), _digits)),
+        from_number=draw(_digits),
+        call_time_window=setting,
+    )
+    if draw(st.booleans()):
+        edges: dict[str, Any] = {
+            "total_calls": [total - 1, total + 1, -1],
+            "completed_calls": [-1, completed + 1],
+            "failed_calls": [-1, failed + 1],
+            "concurrency": [0, 101, max(concurrency - 1, 1)],
+            "active_concurrency": [-1, concurrency, concurrency + 1, 1],
+            "created_at": [10**9, 10**11 - 1, 10**11, 3 * 10**12],
+            "scheduled_at": [10**9, 999_999_999],
+            "finished_at": [None, created - 1, created, 10**10],
+            "paused_at": [None, created - 1, created, 10**10],
+            "paused_by": [None, "user", "system"],
+            "call_time_window": [None],
+            "name": ["", " ", "a" * 256, "a" * 255],
+            "from_number": ["070-1", "", "٠"],
+            "presentation_number": [None, "1-2"],
+            "status": STATUSES,
+        }
+        key = draw(st.sampled_from(sorted(edges)))
+        record[key] = draw(st.sampled_from(edges[key]))
+    return record

@@ -12,6 +12,8 @@ Public API (stable; the strict client and the CLI rely on it):
 - ``validate_json(data, schema="Campaign", *, strict=False) -> list[Finding]``: the same for one
   encoded JSON document (bytes or str), read as ``json.loads`` reads it; unparseable input is a
   single ``parse`` finding. A plain module-level function (picklable) and the fast path.
+- ``validate_many(records, schema="Campaign", *, strict=False)``: lazily, the findings of each
+  record of an iterable (bytes or str: ``validate_json``; anything else: ``validate``).
 - ``is_valid(findings) -> bool``: no finding of severity ``error``.
 - ``Rule`` and ``RULES``: the registry of rule IDs, severities, descriptions and docs sources;
   ``RULES_BY_ID`` indexes it. ``SCHEMAS``: the schema names ``validate`` accepts.
@@ -25,7 +27,7 @@ rule never fires on a value the schema rejected.
 from vox_validators._findings import Finding, Severity
 from vox_validators._rules import RULES, RULES_BY_ID, Rule
 from vox_validators._schema import schema_names
-from vox_validators._validate import is_valid, validate, validate_json
+from vox_validators._validate import is_valid, validate, validate_json, validate_many
 
 SCHEMAS: tuple[str, ...] = tuple(schema_names())
 
@@ -39,4 +41,5 @@ __all__ = [
     "is_valid",
     "validate",
     "validate_json",
+    "validate_many",
 ]

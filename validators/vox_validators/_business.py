@@ -42,6 +42,8 @@ class RecordView:
     """
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends probe for optional dunders
+            raise AttributeError(name)
         return GONE
 
 

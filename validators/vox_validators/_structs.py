@@ -36,9 +36,9 @@ def decoder_for(schema: str) -> msgspec.json.Decoder[Any] | None:
     """A decoder vouching for ``schema``, or None when the schema cannot be compiled exactly."""
     try:
         target = _Compiler(bundle()["$defs"]).type_of({"$ref": _REF_PREFIX + schema})
-    except Unsupported:
+        return msgspec.json.Decoder(target)
+    except (Unsupported, TypeError):  # TypeError: a type combination msgspec refuses
         return None
-    return msgspec.json.Decoder(target)
 
 
 class _Compiler:

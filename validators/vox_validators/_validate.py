@@ -14,7 +14,7 @@ Three tiers, each exact, each taken only when the faster ones cannot vouch for t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +51,8 @@ def validate_json(
     if tier_one.decode is not None:
         try:
             record = tier_one.decode(data)
-        except (
-            msgspec.DecodeError,
-            ValueError,
-            RecursionError,
-        ):  # ValueError: a lone surrogate in a str
+        # ValueError: a str with a lone surrogate cannot be encoded for msgspec.
+        except (msgspec.DecodeError, ValueError, RecursionError):
             pass
         else:  # no unknown member can be in a decoded struct, so no drift either
             if tier_one.quiet(record):
@@ -98,6 +95,21 @@ def _tier_one(schema: str) -> _TierOne:
     )
     _TIER_ONE[schema] = tier
     return tier
+
+
+def validate_many(
+    records: Iterable[object], schema: str = "Campaign", *, strict: bool = False
+) -> Iterator[list[Finding]]:
+    """The findings of each record, lazily and in order: ``bytes``, ``bytearray`` and ``str``
+    records are encoded JSON documents (``validate_json``), anything else a decoded value
+    (``validate``)."""
+    for record in records:
+        if isinstance(record, bytes | str):
+            yield validate_json(record, schema, strict=strict)
+        elif isinstance(record, bytearray):
+            yield validate_json(bytes(record), schema, strict=strict)
+        else:
+            yield validate(record, schema, strict=strict)
 
 
 def is_valid(findings: list[Finding]) -> bool:
