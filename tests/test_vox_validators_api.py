@@ -138,6 +138,16 @@ def test_validate_many_is_lazy_and_takes_every_form() -> None:
     assert [f.rule for f in rest[3]] == ["parse"]
 
 
+def test_validate_json_takes_any_bytes_like_input() -> None:
+    encoded = orjson.dumps(valid_campaign(extra_field=1, concurrency=0, active_concurrency=0))
+    expected = validate_json(encoded)
+    assert [f.rule for f in expected] == ["VOX-E008"]
+    assert validate_json(bytearray(encoded)) == expected  # type: ignore[arg-type]
+    assert validate_json(memoryview(encoded)) == expected  # type: ignore[arg-type]
+    broken = orjson.dumps(valid_campaign(total_calls="x"))
+    assert validate_json(memoryview(broken)) == validate_json(broken)  # type: ignore[arg-type]
+
+
 def test_is_valid_ignores_warnings() -> None:
     assert is_valid([Finding("VOX-W001", "warning", "/finished_at", "m")])
     assert not is_valid([Finding("VOX-E001", "error", "", "m")])

@@ -26,7 +26,7 @@ from tests.vox_validators_support import (
 )
 from vox_validators import Finding, validate, validate_json
 from vox_validators._business import campaign_is_quiet, check_campaign
-from vox_validators._structs import decoder_for
+from vox_validators._structs import decoder_for, skipping_is_safe
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -98,6 +98,7 @@ def test_every_tier_gives_the_same_findings(record: dict[str, Any]) -> None:
     assert validate(json.loads(text)) == expected
     spaced = json.dumps(record, indent=1) + "  "  # the same document, other bytes
     assert validate_json(spaced) == expected
+    assert validate(json.loads(text), strict=True) == validate_json(text, strict=True)
 
 
 @_SETTINGS
@@ -214,6 +215,19 @@ EDGE_CASES: dict[str, bytes | str] = {
         '"created_at":1741842354957', '"created_at":-9223372036854775808'
     ),
     "exponent for an integer": _BASE.replace('"total_calls":1200', '"total_calls":12E2'),
+    # members the spec does not list, skipped by the lenient msgspec pass
+    "lone surrogate bytes in an unknown field": _BASE.encode()[:-1] + b',"x":"\xed\xa0\x80"}',
+    "invalid UTF-8 in an unknown nested field": _BASE.encode().replace(
+        b'"agent":{', b'"agent":{"x":["\xff"],'
+    ),
+    "1e400 in an unknown field": _BASE[:-1] + ',"x":1e400}',
+    "NaN in an unknown field": _BASE[:-1] + ',"x":[NaN]}',
+    "bad escape in an unknown field": _BASE[:-1] + ',"x":"\\q"}',
+    "unknown field in a window": _BASE.replace(
+        '"end_min":1200', '"end_min":1200,"note":{"a":[1,2]}'
+    ),
+    "unknown field with a broken value": _BASE[:-1] + ',"x":[1,}',
+    "deep nesting in an unknown field (990)": _BASE[:-1] + ',"x":' + "[" * 990 + "]" * 990 + "}",
     "U+2028 in a string": _BASE.replace('"Spring promo outreach"', '"a\u2028b"'),
 }
 
@@ -243,3 +257,15 @@ def test_edge_case_verdicts_are_the_expected_ones() -> None:
     assert rules("UTF-8 BOM in a str") == ["parse"]
     assert rules("invalid UTF-8 in an unknown field") == ["parse"]
     assert rules("deep nesting in an unknown field (1010)") == ["parse"]
+    assert rules("lone surrogate bytes in an unknown field") == []
+    assert rules("unknown field in a window") == []
+    assert rules("invalid UTF-8 in an unknown nested field") == ["parse"]
+    assert rules("NaN in an unknown field") == []
+
+
+def test_skipping_is_safe_only_for_strict_utf8_and_shallow_documents() -> None:
+    assert skipping_is_safe(_BASE)
+    assert skipping_is_safe(_BASE.encode())
+    assert not skipping_is_safe(_BASE.encode()[:-1] + b',"x":"\xed\xa0\x80"}')
+    assert not skipping_is_safe(_BASE[:-1] + ',"x":' + "[" * 300 + "]" * 300 + "}")
+    assert not skipping_is_safe((_BASE[:-1] + ',"x":' + "{" * 300).encode())

@@ -8,9 +8,11 @@ import click
 
 from vox_validators import RULES
 
-_SCHEMA_NOTE = (
-    "schema/<keyword>  error    A JSON Schema (Draft 2020-12) violation; the rule names the "
-    "keyword (schema/required, schema/type, schema/enum, ...)."
+_SCHEMA_RULE = (
+    "schema/<keyword>",
+    "error",
+    "A JSON Schema (Draft 2020-12) violation, named by its keyword: schema/required, "
+    "schema/type, schema/enum, ...",
 )
 
 
@@ -32,4 +34,5 @@ def rules_command(output_format: str) -> None:
         click.echo(f"{rule.id:<16} {rule.severity:<8} {rule.description}")
         click.echo(f"{'':<26}source: {rule.source}")
         click.echo(f"{'':<26}applies to: {', '.join(rule.schemas)}")
-    click.echo(_SCHEMA_NOTE)
+    rule_id, severity, description = _SCHEMA_RULE
+    click.echo(f"{rule_id:<16} {severity:<8} {description}")

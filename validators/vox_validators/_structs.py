@@ -32,19 +32,47 @@ class Unsupported(Exception):
 
 
 @cache
-def decoder_for(schema: str) -> msgspec.json.Decoder[Any] | None:
-    """A decoder vouching for ``schema``, or None when the schema cannot be compiled exactly."""
+def decoder_for(schema: str, *, unknown_members: bool = False) -> msgspec.json.Decoder[Any] | None:
+    """A decoder vouching for ``schema``, or None when the schema cannot be compiled exactly.
+
+    With ``unknown_members=True`` the decoder skips members the schema does not list instead
+    of refusing them. msgspec skips such values without checking their UTF-8 and without the
+    nesting limit ``json.loads`` has, so a record it accepts is vouched for only together with
+    ``skipping_is_safe``.
+    """
     try:
-        target = _Compiler(bundle()["$defs"]).type_of({"$ref": _REF_PREFIX + schema})
+        compiler = _Compiler(bundle()["$defs"], forbid_unknown=not unknown_members)
+        target = compiler.type_of({"$ref": _REF_PREFIX + schema})
         return msgspec.json.Decoder(target)
     except (Unsupported, TypeError):  # TypeError: a type combination msgspec refuses
         return None
 
 
+# Fewer brackets than this in the whole document: json.loads cannot hit its nesting limit.
+_BRACKET_LIMIT = 200
+
+
+def skipping_is_safe(data: bytes | str) -> bool:
+    """Whether ``json.loads`` reads every value msgspec skipped in ``data`` the way msgspec did:
+    the bytes are strict UTF-8 (msgspec does not check skipped strings) and the document
+    cannot nest deeply. (A str reaches msgspec as UTF-8; a lone surrogate fails before.)
+    """
+    if isinstance(data, str):
+        return data.count("[") + data.count("{") < _BRACKET_LIMIT
+    raw = bytes(data)  # bytes as they are; a bytearray or memoryview copied
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return raw.count(b"[") + raw.count(b"{") < _BRACKET_LIMIT
+
+
 class _Compiler:
-    def __init__(self, defs: Mapping[str, Any]) -> None:
+    def __init__(self, defs: Mapping[str, Any], *, forbid_unknown: bool) -> None:
         self._defs = defs
+        self._forbid_unknown = forbid_unknown
         self._structs: dict[str, Any] = {}
+        self._building: set[str] = set()
 
     def type_of(self, schema: Any) -> Any:
         if not isinstance(schema, dict):
@@ -99,13 +127,20 @@ class _Compiler:
         name = ref[len(_REF_PREFIX) :]
         if name not in self._defs:
             raise Unsupported(ref)
+        if name in self._building:
+            raise Unsupported(ref)  # a recursive schema: left to the other tiers
         definition = self._defs[name]
-        if isinstance(definition, dict) and definition.get("type") == "object":
-            if name not in self._structs:
+        if name in self._structs:
+            return self._structs[name]
+        self._building.add(name)
+        try:
+            if isinstance(definition, dict) and definition.get("type") == "object":
                 asserting = {key for key in definition if key in Draft202012Validator.VALIDATORS}
                 self._structs[name] = self._object(definition, asserting, name=name)
-            return self._structs[name]
-        return self.type_of(definition)
+                return self._structs[name]
+            return self.type_of(definition)
+        finally:
+            self._building.discard(name)
 
     @staticmethod
     def _string(schema: dict[str, Any], asserting: set[str]) -> Any:
@@ -141,7 +176,11 @@ class _Compiler:
             member = self.type_of(subschema)
             fields.append((key, member) if key in required else (key, member, GONE))
         return msgspec.defstruct(
-            name, fields, forbid_unknown_fields=True, kw_only=True, omit_defaults=True
+            name,
+            fields,
+            forbid_unknown_fields=self._forbid_unknown,
+            kw_only=True,
+            omit_defaults=True,
         )
 
 

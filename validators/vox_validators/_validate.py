@@ -3,7 +3,9 @@
 Three tiers, each exact, each taken only when the faster ones cannot vouch for the record:
 
 1. ``validate_json``: a msgspec decoder compiled from the bundle (``_structs``) decodes and
-   type-checks the record in one C pass; the business rules read the struct.
+   type-checks the record in one C pass; the business rules read the struct. A record with
+   members the spec does not list gets a second msgspec pass that skips them (not in strict
+   mode, which reports them).
 2. orjson decodes; a predicate compiled from the bundle (``_fastcheck``) vouches for the
    schema verdict (records with unknown fields, or schemas msgspec cannot express).
 3. ``json.loads`` (the reference decoder: it keeps integers beyond 64 bits, reads NaN and a
@@ -25,7 +27,7 @@ from vox_validators._business import Checker, checker_for, quiet_for, view, with
 from vox_validators._drift import drift_findings
 from vox_validators._exact import finding_and_path, predicates_for, schema_errors
 from vox_validators._findings import Finding
-from vox_validators._structs import decoder_for
+from vox_validators._structs import decoder_for, skipping_is_safe
 
 
 def validate(instance: object, schema: str = "Campaign", *, strict: bool = False) -> list[Finding]:
@@ -58,6 +60,15 @@ def validate_json(
             if tier_one.quiet(record):
                 return []
             return tier_one.check(record)
+        if tier_one.decode_skipping is not None and not strict:
+            # Perhaps only unknown members (a field the API added) stopped the decoder.
+            try:
+                record = tier_one.decode_skipping(data)
+            except (msgspec.DecodeError, ValueError, RecursionError):
+                pass
+            else:
+                if skipping_is_safe(data):
+                    return tier_one.check(record)
     try:
         instance = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -67,7 +78,7 @@ def validate_json(
             return _rule_findings(instance, schema, strict)
     # Re-read with the reference decoder: orjson turns integers beyond 64 bits into floats.
     try:
-        reference = json.loads(data)
+        reference = json.loads(bytes(data) if isinstance(data, memoryview) else data)
     except RecursionError:
         return [_parse_finding("nested too deeply")]
     except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for invalid UTF-8
@@ -78,6 +89,7 @@ def validate_json(
 @dataclass(frozen=True, slots=True)
 class _TierOne:
     decode: Callable[[bytes | str], Any] | None
+    decode_skipping: Callable[[bytes | str], Any] | None
     quiet: Callable[[Any], bool]
     check: Checker
 
@@ -88,8 +100,10 @@ _TIER_ONE: dict[str, _TierOne] = {}
 def _tier_one(schema: str) -> _TierOne:
     predicates_for(schema)  # the same KeyError for an unknown schema name
     decoder = decoder_for(schema)
+    skipping = decoder_for(schema, unknown_members=True)
     tier = _TierOne(
         decode=None if decoder is None else decoder.decode,
+        decode_skipping=None if skipping is None else skipping.decode,
         quiet=quiet_for(schema),
         check=checker_for(schema),
     )
