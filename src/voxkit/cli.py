@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from voxkit import __version__
+from voxkit._cli_client import get_command, update_command
 from voxkit._cli_rules import rules_command
 from voxkit._cli_spec import spec
 from voxkit._validate_cmd import validate_command
@@ -16,6 +17,8 @@ def cli() -> None:
     """Validate captured vox.ai campaign payloads and call the campaigns API strictly."""
 
 
+cli.add_command(get_command)
+cli.add_command(update_command)
 cli.add_command(rules_command)
 cli.add_command(spec)
 cli.add_command(validate_command)

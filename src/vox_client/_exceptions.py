@@ -1,0 +1,168 @@
+"""The exceptions of the strict client: one tree, every failure a subclass of ``VoxError``.
+
+::
+
+    VoxError
+    ├── MissingAPIKeyError          no api_key= and no VOX_API_KEY; raised before any request
+    ├── RequestValidationError      a request body the spec refuses; nothing was sent (.findings)
+    ├── APIConnectionError          the server could not be reached or the connection broke
+    │   └── APITimeoutError         connect, read, write or pool timeout
+    ├── APIStatusError              a non-2xx answer (.status_code, .code, .message, .details,
+    │   │                           .response, .findings about the error envelope itself)
+    │   ├── BadRequestError             400
+    │   ├── AuthenticationError         401
+    │   ├── PermissionDeniedError       403
+    │   ├── NotFoundError               404
+    │   ├── ConflictError               409
+    │   ├── UnprocessableEntityError    422
+    │   ├── RateLimitError              429
+    │   └── InternalServerError         5xx
+    └── ResponseValidationError     a 2xx whose body breaks the schema or a business rule, or is
+                                    not JSON (.findings, .status_code, .response)
+
+No message of these exceptions contains the API key: messages are built from the status line, the
+error envelope and the validator's findings only, never from request headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from vox_validators import Finding
+
+
+class VoxError(Exception):
+    """The base of every error the strict client raises."""
+
+
+class MissingAPIKeyError(VoxError):
+    """No API key: neither ``api_key=`` nor the ``VOX_API_KEY`` environment variable is set."""
+
+
+def _findings_text(findings: Sequence[Finding]) -> str:
+    return "; ".join(f"{f.path or '/'}: {f.message} [{f.rule}]" for f in findings)
+
+
+class RequestValidationError(VoxError):
+    """A request body that the spec refuses; it was not sent."""
+
+    def __init__(self, operation: str, findings: Sequence[Finding]) -> None:
+        self.operation = operation
+        self.findings: list[Finding] = list(findings)
+        super().__init__(
+            f"{operation} refused before sending: {len(self.findings)} finding(s): "
+            f"{_findings_text(self.findings)}"
+        )
+
+
+class APIConnectionError(VoxError):
+    """The request did not get an HTTP answer: connection refused, reset, DNS, TLS, ..."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        self.request = request
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout."""
+
+
+class APIStatusError(VoxError):
+    """A non-2xx answer. ``code``, ``message`` and ``details`` come from the v3 error envelope.
+
+    When the body is not a valid envelope, ``code`` is ``None``, ``message`` says so, and
+    ``findings`` lists what is wrong with the envelope.
+    """
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        code: str | None,
+        message: str,
+        details: dict[str, Any] | None,
+        response: httpx.Response,
+        findings: Sequence[Finding] = (),
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.details = details
+        self.response = response
+        self.findings: list[Finding] = list(findings)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        request = self.response.request
+        head = f"HTTP {self.status_code} from {request.method} {request.url.path}"
+        text = f"{head}: {self.code}: {self.message}" if self.code else f"{head}: {self.message}"
+        if self.details:
+            text += " (" + ", ".join(f"{k}: {v}" for k, v in self.details.items()) + ")"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """400: the request is malformed or a field is invalid (a blank name, for example)."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not act on this resource."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such campaign in the key's organisation."""
+
+
+class ConflictError(APIStatusError):
+    """409: the campaign's status does not allow the change (a PATCH of an ongoing campaign)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: a well-formed request the server will not process."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried automatically for GET before this is raised."""
+
+
+class InternalServerError(APIStatusError):
+    """Any 5xx answer."""
+
+
+class ResponseValidationError(VoxError):
+    """A 2xx answer whose body breaks the schema or a business rule, or is not JSON."""
+
+    def __init__(self, findings: Sequence[Finding], *, response: httpx.Response) -> None:
+        self.findings: list[Finding] = list(findings)
+        self.response = response
+        self.status_code = response.status_code
+        request = response.request
+        super().__init__(
+            f"HTTP {response.status_code} from {request.method} {request.url.path} broke the "
+            f"contract: {len(self.findings)} finding(s): {_findings_text(self.findings)}"
+        )
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The most precise ``APIStatusError`` subclass for a status code."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIStatusError)
