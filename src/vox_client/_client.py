@@ -212,7 +212,32 @@ class AsyncCampaigns:
         return f"<AsyncCampaigns of {self._settings.display_url}>"
 
 
-class Client:
+class _ClientBase:
+    """The read-only settings and the masked repr that ``Client`` and ``AsyncClient`` share."""
+
+    _settings: _Settings
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._settings.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._settings.policy.max_retries
+
+    @property
+    def strict(self) -> bool:
+        return self._settings.strict
+
+    def __repr__(self) -> str:
+        return self._settings.describe(type(self).__name__)
+
+
+class Client(_ClientBase):
     """The strict, synchronous client of the vox.ai v3 campaigns API.
 
     ``api_key`` defaults to ``VOX_API_KEY`` and ``base_url`` to ``VOX_BASE_URL``, then to
@@ -254,22 +279,6 @@ class Client:
             self._settings, SyncSender(self._http, self._settings.policy, self._settings.clock)
         )
 
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return self._settings.timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._settings.policy.max_retries
-
-    @property
-    def strict(self) -> bool:
-        return self._settings.strict
-
     def close(self) -> None:
         self._http.close()
 
@@ -284,11 +293,8 @@ class Client:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return self._settings.describe("Client")
 
-
-class AsyncClient:
+class AsyncClient(_ClientBase):
     """The strict, asynchronous client; the same options as ``Client``. Use ``async with``."""
 
     def __init__(
@@ -323,22 +329,6 @@ class AsyncClient:
             self._settings, AsyncSender(self._http, self._settings.policy, self._settings.clock)
         )
 
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return self._settings.timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._settings.policy.max_retries
-
-    @property
-    def strict(self) -> bool:
-        return self._settings.strict
-
     async def aclose(self) -> None:
         await self._http.aclose()
 
@@ -352,6 +342,3 @@ class AsyncClient:
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        return self._settings.describe("AsyncClient")
