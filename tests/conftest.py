@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SPEC_PATH = REPO_ROOT / "openapi" / "vox-campaigns-v3.yaml"
+from tests.support.paths import SPEC_PATH
 
 
 @pytest.fixture(scope="session")

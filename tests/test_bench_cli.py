@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from benchmarks.bench_cli import write_corpus
-from tests.validate_helpers import invoke, parse_jsonl
+from tests.support.validate import invoke, parse_jsonl
 
 
 def test_the_corpus_is_campaigns_with_one_in_twenty_broken(tmp_path: Path) -> None:

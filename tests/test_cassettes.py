@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.record_cassettes import AUTH_PLACEHOLDER, CASSETTES, KEY_PREFIX, SCENARIOS
+from tools.record_cassettes import AUTH_PLACEHOLDER, CASSETTES, KEY_PREFIX, SCENARIOS
 from vox_validators import validate_json
 
 CASSETTE_FILES = sorted(CASSETTES.glob("*.yaml"))

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.reference_server import ReferenceServer, Reply
+from tests.support.reference_server import ReferenceServer, Reply
 from voxkit.cli import cli
 
 KEY = "voxref_cli_00112233445566778899aabbccddeeff"

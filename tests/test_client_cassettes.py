@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.client_support import CAMPAIGNS, TEST_KEY, FakeClock
-from tests.record_cassettes import IDS, RECORD_BASE_URL, make_vcr
+from tests.support.client import CAMPAIGNS, TEST_KEY, FakeClock
+from tools.record_cassettes import IDS, RECORD_BASE_URL, make_vcr
 from vox_client import (
     AsyncClient,
     AuthenticationError,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 import vox_client
-from tests.client_support import DRAFT, TEST_KEY, FakeClock, Script, campaign_response
+from tests.support.client import DRAFT, TEST_KEY, FakeClock, Script, campaign_response
 from vox_client import (
     DEFAULT_BASE_URL,
     AsyncClient,

@@ -8,7 +8,7 @@ import logging
 import httpx
 import pytest
 
-from tests.client_support import DRAFT, TEST_KEY, FakeClock, Script, campaign_response
+from tests.support.client import DRAFT, TEST_KEY, FakeClock, Script, campaign_response
 from vox_client import (
     APIStatusError,
     Campaign,

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client_support import DRAFT, TEST_KEY, FakeClock, Script, campaign_response, envelope
+from tests.support.client import DRAFT, TEST_KEY, FakeClock, Script, campaign_response, envelope
 from vox_client import (
     APIConnectionError,
     APIStatusError,

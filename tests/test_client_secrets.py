@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from tests.client_support import DRAFT, FakeClock, Script
-from tests.reference_server import ReferenceServer, Reply, error_reply, json_reply
+from tests.support.client import DRAFT, FakeClock, Script
+from tests.support.reference_server import ReferenceServer, Reply, error_reply, json_reply
 from vox_client import AsyncClient, Client, VoxError
 from vox_client._config import BearerAuth, Secret
 

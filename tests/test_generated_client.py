@@ -7,7 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 from vox_generated import SPEC_SHA256, models
 from vox_generated.openapi_client import AuthenticatedClient
 from vox_generated.openapi_client.api.campaigns import (

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator._pins import PINNED_TOOLS
-from tests.conftest import REPO_ROOT, SPEC_PATH
+from tests.support.paths import REPO_ROOT, SPEC_PATH
 
 GENERATED = REPO_ROOT / "generated_client"
 

@@ -12,8 +12,8 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from tests.conftest import SPEC_PATH
-from tests.reference_server import ReferenceServer, spec_campaigns
+from tests.support.paths import SPEC_PATH
+from tests.support.reference_server import ReferenceServer, spec_campaigns
 from vox_validators import validate
 
 KEY = "voxref_contract_0123456789abcdef0123456789ab"

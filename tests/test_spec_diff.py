@@ -13,8 +13,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from tests.conftest import SPEC_PATH
-from tests.specdiff_cases import FIXTURES
+from tests.support.paths import SPEC_PATH
+from tests.support.specdiff_cases import FIXTURES
 from voxkit.cli import cli
 
 

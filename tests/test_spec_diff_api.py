@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import voxkit._specdiff as specdiff
+import voxkit.specdiff as specdiff
 
 
 def _kind(name: str) -> tuple[int, str]:
@@ -21,7 +21,7 @@ def test_all_is_sorted_and_complete() -> None:
 
 def test_the_installed_cli_does_not_import_the_dev_only_generator() -> None:
     code = (
-        "import sys, voxkit.cli, voxkit._specdiff;"
+        "import sys, voxkit.cli, voxkit.specdiff;"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('generator', 'tests'));"
         "print(bad); raise SystemExit(1 if bad else 0)"
     )

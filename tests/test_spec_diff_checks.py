@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT
-from tests.specdiff_cases import FIXTURES, Case, bound_cases, dump, fixture_cases
-from voxkit._specdiff import (
+from tests.support.paths import REPO_ROOT
+from tests.support.specdiff_cases import FIXTURES, Case, bound_cases, dump, fixture_cases
+from voxkit.specdiff import (
     CHECKS,
     OASDIFF_CHECK_IDS,
     Classification,
@@ -19,7 +19,7 @@ from voxkit._specdiff import (
     diff_documents,
     load_file,
 )
-from voxkit._specdiff._refs import lookup
+from voxkit.specdiff._refs import lookup
 
 FIXTURE_CASES = fixture_cases()
 FIXTURE_NAMES = {case.name for case in FIXTURE_CASES}

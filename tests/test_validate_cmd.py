@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import vox_validators
-import voxkit._chunking
-from tests.conftest import REPO_ROOT
-from tests.validate_helpers import (
+import vox_validators.sources._chunks
+from tests.support.paths import REPO_ROOT
+from tests.support.validate import (
     EXAMPLES,
     FIXTURES,
     VALID_JSONL,
@@ -28,10 +28,10 @@ from tests.validate_helpers import (
     write_jsonl,
 )
 from vox_validators import Finding
-from voxkit._engine import run_batch
-from voxkit._progress import Progress
-from voxkit._records import LinesBatch
-from voxkit._reporters import Settings, renderer
+from voxkit.engine.local import run_batch
+from voxkit.engine.progress import Progress
+from vox_validators.sources._record import LinesBatch
+from voxkit.report import Settings, renderer
 
 # --------------------------------------------------------------------------- the contract
 
@@ -294,7 +294,7 @@ def test_strict_is_passed_to_the_library(tmp_path: Path, monkeypatch: pytest.Mon
         seen.append(strict)
         return []
 
-    monkeypatch.setattr("voxkit._engine.validate_json", spy)
+    monkeypatch.setattr("voxkit.engine.local.validate_json", spy)
     path = write_jsonl(tmp_path / "a.jsonl", [campaign("draft")])
     invoke([str(path)])
     invoke([str(path), "--strict"])
@@ -313,7 +313,7 @@ def test_a_validator_failure_is_a_finding_and_the_other_records_go_on(
             raise RuntimeError("boom")
         return real(data, schema, strict=strict)
 
-    monkeypatch.setattr("voxkit._engine.validate_json", flaky)
+    monkeypatch.setattr("voxkit.engine.local.validate_json", flaky)
     path = write_jsonl(tmp_path / "a.jsonl", [campaign("draft"), {"explode": 1}, campaign("fail")])
     records = _jsonl_records([str(path)])
     assert [rules_of(r) for r in records] == [[], ["internal"], []]
@@ -339,7 +339,7 @@ def _corpus(tmp_path: Path) -> list[str]:
 def test_jobs_2_gives_the_same_output_as_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
 ) -> None:
-    monkeypatch.setattr(voxkit._chunking, "READ_CHUNK_BYTES", 4096)  # many small batches
+    monkeypatch.setattr(vox_validators.sources._chunks, "READ_CHUNK_BYTES", 4096)  # many small batches
     paths = _corpus(tmp_path)
     one = invoke([*paths, "--format", output_format, "--jobs", "1"])
     two = invoke([*paths, "--format", output_format, "--jobs", "2"])
@@ -482,7 +482,7 @@ def test_progress_appears_only_after_a_second_and_is_cleared(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = [100.0]
-    monkeypatch.setattr("voxkit._progress.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("voxkit.engine.progress.time.monotonic", lambda: clock[0])
     written: list[str] = []
     meter = Progress(True, 1000, written.append)
     meter.update(100, 10)
@@ -526,7 +526,7 @@ def test_a_dead_worker_is_an_error_not_a_hang(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [campaign("draft")])
-    monkeypatch.setattr("voxkit._engine.run_batch", _dying_batch)
+    monkeypatch.setattr("voxkit.engine.local.run_batch", _dying_batch)
     result = invoke([str(path), "--jobs", "2"])
     assert result.exit_code == 2
     assert result.stderr.startswith("voxkit: error: a worker process ended abruptly")

@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voxkit._discovery import InputFile
-from voxkit._engine import run_batch
-from voxkit._inputs import read_batches
-from voxkit._reporters import Settings
-from voxkit._traffic import read_traffic
+from vox_validators.sources._discovery import InputFile
+from voxkit.engine.local import run_batch
+from vox_validators.sources._read import read_batches
+from voxkit.report import Settings
+from vox_validators.sources._traffic import read_traffic
 
 FRAGMENTS = [b"[", b"]", b"{", b"}", b",", b":", b'"', b"\\", b"\n", b"\r\n", b" ", b"\xef\xbb\xbf"]
 FRAGMENTS += [

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-import voxkit._chunking
-import voxkit._records
-from tests.validate_helpers import campaign, invoke, parse_jsonl, rules_of, write_jsonl
+import vox_validators.sources._chunks
+import vox_validators.sources._record
+from tests.support.validate import campaign, invoke, parse_jsonl, rules_of, write_jsonl
 
 BOM = b"\xef\xbb\xbf"
 
@@ -187,8 +187,8 @@ def test_empty_files(tmp_path: Path, name: str, count: int) -> None:
 def test_a_record_too_large_to_hold_is_reported_and_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, bulk: object
 ) -> None:
-    monkeypatch.setattr(voxkit._records, "MAX_RECORD_BYTES", 3000)
-    monkeypatch.setattr(voxkit._chunking, "READ_CHUNK_BYTES", 512)
+    monkeypatch.setattr(vox_validators.sources._record, "MAX_RECORD_BYTES", 3000)
+    monkeypatch.setattr(vox_validators.sources._chunks, "READ_CHUNK_BYTES", 512)
     big = json.dumps({**campaign("ongoing"), "notes": bulk})
     small = json.dumps(campaign("ongoing"))
     if layout == "jsonl":
@@ -222,7 +222,7 @@ def test_chunk_boundaries_do_not_change_the_records(
     path = tmp_path / "a.json"
     path.write_text(content, "utf-8")
     expected, _ = records_of(path)
-    monkeypatch.setattr(voxkit._chunking, "READ_CHUNK_BYTES", chunk_size)
+    monkeypatch.setattr(vox_validators.sources._chunks, "READ_CHUNK_BYTES", chunk_size)
     assert records_of(path)[0] == expected
     gz = tmp_path / "a.json.gz"
     gz.write_bytes(gzip.compress(content.encode()))

@@ -12,8 +12,8 @@ import yaml
 from vcr.serialize import deserialize  # type: ignore[import-untyped]
 from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
-from tests.validate_helpers import EXAMPLES, FIXTURES, campaign, invoke, parse_jsonl, rules_of
-from voxkit._traffic import response_schema
+from tests.support.validate import EXAMPLES, FIXTURES, campaign, invoke, parse_jsonl, rules_of
+from vox_validators.sources._traffic import response_schema
 
 CASSETTE = EXAMPLES / "traffic" / "campaigns-api.yaml"
 

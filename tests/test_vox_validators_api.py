@@ -12,8 +12,8 @@ import orjson
 import pytest
 
 import vox_validators
-from tests.conftest import REPO_ROOT
-from tests.vox_validators_support import valid_campaign
+from tests.support.paths import REPO_ROOT
+from tests.support.campaigns import valid_campaign
 from vox_validators import (
     RULES,
     RULES_BY_ID,

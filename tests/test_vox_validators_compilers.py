@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from tests.vox_validators_support import json_values
-from vox_validators._fastcheck import compile_predicates
-from vox_validators._structs import Unsupported, _Compiler
+from tests.support.campaigns import json_values
+from vox_validators._tiers.compiled_predicate import compile_predicates
+from vox_validators._tiers.struct_decoder import Unsupported, _Compiler
 
 DEFS: dict[str, Any] = {
     "Node": {

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.vox_validators_support import (
+from tests.support.campaigns import (
     campaigns,
     json_values,
     mutated_campaigns,
@@ -25,8 +25,8 @@ from tests.vox_validators_support import (
     valid_campaign,
 )
 from vox_validators import Finding, validate, validate_json
-from vox_validators._business import campaign_is_quiet, check_campaign
-from vox_validators._structs import decoder_for, skipping_is_safe
+from vox_validators.rules._builtin import campaign_is_quiet, check_campaign
+from vox_validators._tiers.struct_decoder import decoder_for, skipping_is_safe
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.vox_validators_support import WEEKDAYS, valid_campaign
+from tests.support.campaigns import WEEKDAYS, valid_campaign
 from vox_validators import RULES_BY_ID, Finding, validate, validate_json
 
 

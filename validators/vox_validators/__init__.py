@@ -25,7 +25,7 @@ rule never fires on a value the schema rejected.
 """
 
 from vox_validators._findings import Finding, Severity
-from vox_validators._rules import RULES, RULES_BY_ID, Rule
+from vox_validators.rules._registry import RULES, RULES_BY_ID, Rule
 from vox_validators._schema import schema_names
 from vox_validators._validate import is_valid, validate, validate_json, validate_many
 

@@ -23,11 +23,11 @@ from typing import Any
 import msgspec
 import orjson
 
-from vox_validators._business import Checker, checker_for, quiet_for, view, without
+from vox_validators.rules._builtin import Checker, checker_for, quiet_for, view, without
 from vox_validators._drift import drift_findings
-from vox_validators._exact import finding_and_path, predicates_for, schema_errors
+from vox_validators._tiers.jsonschema_reference import finding_and_path, predicates_for, schema_errors
 from vox_validators._findings import Finding
-from vox_validators._structs import decoder_for, skipping_is_safe
+from vox_validators._tiers.struct_decoder import decoder_for, skipping_is_safe
 
 
 def validate(instance: object, schema: str = "Campaign", *, strict: bool = False) -> list[Finding]:

@@ -20,8 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
 from vox_validators import Finding, validate_json
-from voxkit._records import Batch, LinesBatch, RecordsBatch, parse_finding
-from voxkit._reporters import Settings, Tally, clean_renderer, renderer
+from vox_validators.sources._record import Batch, LinesBatch, RecordsBatch, parse_finding
+from voxkit.report import Settings, Tally, clean_renderer, renderer
 
 
 @dataclass(frozen=True, slots=True)

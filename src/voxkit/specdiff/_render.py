@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from voxkit._specdiff._record import Change, DiffReport
+from voxkit.specdiff._record import Change, DiffReport
 
 FORMATS = ("text", "markdown", "json")
 

@@ -22,7 +22,7 @@ a 200 that breaks a business rule, a 200 that is not JSON.
 
 Run it by hand::
 
-    python -m tests.reference_server --port 8765 --api-key demo-key
+    python -m tests.support.reference_server --port 8765 --api-key demo-key
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ import yaml
 
 from vox_validators import Finding, validate
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "vox-campaigns-v3.yaml"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "vox-campaigns-v3.yaml"
 EDITABLE_STATUSES = ("draft", "pending", "paused")
 ALL_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 DEFAULT_WINDOW = {
@@ -337,7 +337,7 @@ def running(api_keys: set[str], **kwargs: Any) -> Iterator[ReferenceServer]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.reference_server", description=__doc__.split("\n\n")[0]
+        prog="python -m tests.support.reference_server", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free)")
     parser.add_argument(

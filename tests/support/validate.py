@@ -9,7 +9,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 from voxkit.cli import cli
 
 EXAMPLES = REPO_ROOT / "examples"

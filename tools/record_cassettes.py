@@ -3,12 +3,12 @@
 By default the recordings come from the local reference server (``tests/reference_server.py``),
 started on 127.0.0.1 with a throwaway key made up for this run::
 
-    python -m tests.record_cassettes                 # rewrites cassettes/*.yaml
+    python -m tools.record_cassettes                 # rewrites cassettes/*.yaml
 
 Against the real API, with a real key (read-only calls only; PATCH and POST would change real
 campaigns)::
 
-    VOX_API_KEY=... python -m tests.record_cassettes --live --campaign-id cmp_... --out cassettes/live
+    VOX_API_KEY=... python -m tools.record_cassettes --live --campaign-id cmp_... --out cassettes/live
 
 Credentials are filtered while recording: the ``Authorization`` header (and any cookie or key
 header) is replaced in requests, cookies are dropped from responses, and the key's text is
@@ -30,7 +30,7 @@ from typing import Any
 import vcr  # type: ignore[import-untyped]
 from vcr.request import Request as VcrRequest  # type: ignore[import-untyped]
 
-from tests.reference_server import ReferenceServer, Reply, error_reply, json_reply, spec_campaigns
+from tests.support.reference_server import ReferenceServer, Reply, error_reply, json_reply, spec_campaigns
 from vox_client import Client, VoxError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -281,7 +281,7 @@ def record_live(campaign_id: str, out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.record_cassettes", description=__doc__.split("\n\n")[0]
+        prog="python -m tools.record_cassettes", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(
         "scenarios", nargs="*", help=f"scenarios to record (default: all): {', '.join(SCENARIOS)}"

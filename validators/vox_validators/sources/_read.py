@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from voxkit import _records
-from voxkit._chunking import BOM, ChunkStream, ReadError, chunks_of, first_chunk, prepend
-from voxkit._discovery import CASSETTE_SUFFIXES, HAR_SUFFIXES, JSON_LINES_SUFFIXES, InputFile
-from voxkit._json_arrays import ArraySplitter
-from voxkit._records import (
+from vox_validators.sources import _record as _records
+from vox_validators.sources._chunks import BOM, ChunkStream, ReadError, chunks_of, first_chunk, prepend
+from vox_validators.sources._discovery import CASSETTE_SUFFIXES, HAR_SUFFIXES, JSON_LINES_SUFFIXES, InputFile
+from vox_validators.sources._json_array import ArraySplitter
+from vox_validators.sources._record import (
     BATCH_RECORDS,
     Batch,
     LinesBatch,

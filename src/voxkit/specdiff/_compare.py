@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from voxkit._specdiff._load import Document
-from voxkit._specdiff._nodes import (
+from voxkit.specdiff._load import Document
+from voxkit.specdiff._nodes import (
     at,
     mapping,
     operations_of,
@@ -23,9 +23,9 @@ from voxkit._specdiff._nodes import (
     show,
     union,
 )
-from voxkit._specdiff._record import DiffReport
-from voxkit._specdiff._refs import deref, join
-from voxkit._specdiff._schemas import SchemaComparer, Where
+from voxkit.specdiff._record import DiffReport
+from voxkit.specdiff._refs import deref, join
+from voxkit.specdiff._schemas import SchemaComparer, Where
 
 
 def diff_documents(old: Document, new: Document) -> DiffReport:

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from vox_validators import Finding
-from voxkit._records import BATCH_RECORDS, Batch, Record, RecordsBatch, parse_finding
+from vox_validators.sources._record import BATCH_RECORDS, Batch, Record, RecordsBatch, parse_finding
 
 _YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -17,12 +17,12 @@ from typing import IO, Any, BinaryIO, Literal
 import click
 
 from vox_validators import SCHEMAS
-from voxkit._discovery import InputFile, discover
-from voxkit._engine import BatchResult, WorkerDied, run
-from voxkit._inputs import UnreadableInput, open_input, read_batches
-from voxkit._progress import Progress
-from voxkit._records import Batch
-from voxkit._reporters import (
+from vox_validators.sources._discovery import InputFile, discover
+from voxkit.engine.local import BatchResult, WorkerDied, run
+from vox_validators.sources._read import UnreadableInput, open_input, read_batches
+from voxkit.engine.progress import Progress
+from vox_validators.sources._record import Batch
+from voxkit.report import (
     FORMATS,
     Format,
     JUnitWriter,
@@ -31,7 +31,7 @@ from voxkit._reporters import (
     jsonl_summary,
     text_summary,
 )
-from voxkit._traffic import read_traffic
+from vox_validators.sources._traffic import read_traffic
 
 EXIT_VALID = 0
 EXIT_INVALID = 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from voxkit._specdiff._checks import LOWER_BOUNDS, OTHER_CONSTRAINTS, UPPER_BOUNDS
-from voxkit._specdiff._nodes import (
+from voxkit.specdiff._checks import LOWER_BOUNDS, OTHER_CONSTRAINTS, UPPER_BOUNDS
+from voxkit.specdiff._nodes import (
     at,
     enum_values,
     is_number,
@@ -19,8 +19,8 @@ from voxkit._specdiff._nodes import (
     types_of,
     unwrap_null,
 )
-from voxkit._specdiff._record import Recorder
-from voxkit._specdiff._refs import deref, join
+from voxkit.specdiff._record import Recorder
+from voxkit.specdiff._refs import deref, join
 
 
 @dataclass(frozen=True)

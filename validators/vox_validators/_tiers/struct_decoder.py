@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from jsonschema import Draft202012Validator
 
-from vox_validators._business import GONE
+from vox_validators.rules._builtin import GONE
 from vox_validators._schema import bundle
 
 _REF_PREFIX = "#/$defs/"

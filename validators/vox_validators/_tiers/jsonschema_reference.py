@@ -27,9 +27,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from vox_validators._fastcheck import SchemaPredicates, compile_predicates
+from vox_validators._tiers.compiled_predicate import SchemaPredicates, compile_predicates
 from vox_validators._findings import Finding
-from vox_validators._pointer import Path, pointer
+from vox_validators.jsonpointer import Path, pointer
 from vox_validators._schema import bundle, validator_for
 
 # Keywords whose result depends on the names listed in a sibling "properties".

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Iterator
 
-from voxkit import _records
-from voxkit._chunking import ReadError
-from voxkit._records import BATCH_BYTES, BATCH_RECORDS, Record, RecordsBatch, parse_finding
+from vox_validators.sources import _record as _records
+from vox_validators.sources._chunks import ReadError
+from vox_validators.sources._record import BATCH_BYTES, BATCH_RECORDS, Record, RecordsBatch, parse_finding
 
 _WHITESPACE = b" \t\r\n"
 _MiB = 1024 * 1024

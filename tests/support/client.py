@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.reference_server import spec_campaigns
+from tests.support.reference_server import spec_campaigns
 
 CAMPAIGNS = spec_campaigns()
 DRAFT = next(c for c in CAMPAIGNS.values() if c["status"] == "draft")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from voxkit._specdiff import (
+from voxkit.specdiff import (
     FORMATS,
     SPEC_PATH_IN_REPO,
     Document,

@@ -16,8 +16,8 @@ from functools import cache
 from typing import Any
 
 from vox_validators._findings import Finding
-from vox_validators._pointer import Path
-from vox_validators._rules import CAMPAIGN, CREATE, ENVELOPE, UPDATE
+from vox_validators.jsonpointer import Path
+from vox_validators.rules._registry import CAMPAIGN, CREATE, ENVELOPE, UPDATE
 
 Checker = Callable[[Any], list[Finding]]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from voxkit._records import STDIN_NAME
+from vox_validators.sources._record import STDIN_NAME
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 CASSETTE_SUFFIXES = (".yaml", ".yml")

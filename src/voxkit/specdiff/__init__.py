@@ -7,10 +7,10 @@
 - ``render`` prints a report as text, Markdown or JSON.
 """
 
-from voxkit._specdiff._checks import CHECKS, OASDIFF_CHECK_IDS, Check, Classification
-from voxkit._specdiff._compare import diff_documents
-from voxkit._specdiff._errors import SpecLoadError
-from voxkit._specdiff._load import (
+from voxkit.specdiff._checks import CHECKS, OASDIFF_CHECK_IDS, Check, Classification
+from voxkit.specdiff._compare import diff_documents
+from voxkit.specdiff._errors import SpecLoadError
+from voxkit.specdiff._load import (
     SPEC_PATH_IN_REPO,
     Document,
     git_toplevel,
@@ -18,8 +18,8 @@ from voxkit._specdiff._load import (
     load_git,
     parse,
 )
-from voxkit._specdiff._record import Change, DiffReport
-from voxkit._specdiff._render import FORMATS, render
+from voxkit.specdiff._record import Change, DiffReport
+from voxkit.specdiff._render import FORMATS, render
 
 __all__ = [
     "CHECKS",

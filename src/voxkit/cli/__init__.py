@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from voxkit import __version__
-from voxkit._cli_client import get_command, update_command
-from voxkit._cli_rules import rules_command
-from voxkit._cli_spec import spec
-from voxkit._validate_cmd import validate_command
+from voxkit.cli._client import get_command, update_command
+from voxkit.cli.rules import rules_command
+from voxkit.cli.spec import spec
+from voxkit.cli.validate import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

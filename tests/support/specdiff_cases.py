@@ -3,7 +3,7 @@
 Each case writes ``tests/fixtures/specdiff/<case>/old.yaml`` and ``new.yaml`` and states, by
 hand, the check ids the diff must report and their classification. The YAML files are
 committed so they can be read and reused; ``tests/test_spec_diff_checks.py`` checks they are
-what this module describes. Rewrite them with ``python -m tests.specdiff_cases``.
+what this module describes. Rewrite them with ``python -m tests.support.specdiff_cases``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from voxkit._specdiff import OASDIFF_CHECK_IDS
+from voxkit.specdiff import OASDIFF_CHECK_IDS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "specdiff"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "specdiff"
 BREAKING, NON_BREAKING = "breaking", "non-breaking"
 
 Doc = dict[str, Any]

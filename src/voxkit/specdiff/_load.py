@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from voxkit._specdiff._errors import SpecLoadError
-from voxkit._specdiff._refs import iter_refs, resolves
+from voxkit.specdiff._errors import SpecLoadError
+from voxkit.specdiff._refs import iter_refs, resolves
 
 # The committed spec, relative to the repository root: what `--git REV` reads at REV.
 SPEC_PATH_IN_REPO = "openapi/vox-campaigns-v3.yaml"
