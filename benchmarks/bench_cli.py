@@ -11,7 +11,7 @@
 2. Writes a JSON Lines file of ``--gigabytes`` GB, runs ``voxkit validate`` on it once with
    ``--jobs 1`` and once with ``--jobs 2``, and reports the peak resident memory (max RSS) of the
    largest process, then deletes the file; then the same for one JSON array of that size, with
-   ``--jobs 1`` (the array is cut into elements in the main process).
+   ``--jobs 1`` (every input is read, and cut into records, in the main process).
 
 Output goes to ``/dev/null``; timings are wall-clock, on whatever else the machine is doing, so
 compare ratios measured in the same run. Nothing here is asserted by the tests.

@@ -9,13 +9,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from vox_validators.jsonpointer import deref, parse, pointer
+
 from generator._errors import GeneratorError
 from generator._pins import PINNED_TOOLS
 from generator._spec import Spec
 
 GENERATOR_DIR = Path(__file__).resolve().parent
 PACKAGE = "vox_generated"
-_SCHEMA_PREFIX = "#/components/schemas/"
+_COMPONENT_SCHEMAS = ["components", "schemas"]
 _JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -92,32 +94,33 @@ def operations(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
+    return deref(document, node, "")[0]
+
+
+def _component_schema(ref: Any) -> list[str] | None:
+    """The keys of ``ref`` after ``#/components/schemas/`` (the schema name first), or None."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    keys = parse(ref[1:])
+    return keys[2:] if keys[:2] == _COMPONENT_SCHEMAS and len(keys) > 2 else None
 
 
 def _json_schema_name(document: dict[str, Any], body: Any) -> str | None:
     if not isinstance(body, dict):
         return None
     schema = body.get("content", {}).get("application/json", {}).get("schema", {})
-    ref = schema.get("$ref", "")
-    return ref[len(_SCHEMA_PREFIX) :] if ref.startswith(_SCHEMA_PREFIX) else None
+    keys = _component_schema(schema.get("$ref"))
+    return keys[0] if keys is not None and len(keys) == 1 else None
 
 
 def _rewrite_refs(node: Any) -> Any:
+    """``node`` with each ``#/components/schemas/X...`` reference made ``#/$defs/X...``."""
     if isinstance(node, dict):
-        return {
-            key: (
-                "#/$defs/" + value[len(_SCHEMA_PREFIX) :]
-                if key == "$ref" and isinstance(value, str) and value.startswith(_SCHEMA_PREFIX)
-                else _rewrite_refs(value)
-            )
-            for key, value in node.items()
-        }
+        rewritten = {}
+        for key, value in node.items():
+            keys = _component_schema(value) if key == "$ref" else None
+            rewritten[key] = "#" + pointer(["$defs", *keys]) if keys else _rewrite_refs(value)
+        return rewritten
     if isinstance(node, list):
         return [_rewrite_refs(value) for value in node]
     return node
@@ -187,9 +190,11 @@ def _run_datamodel_codegen(spec_path: Path, destination: Path) -> None:
             "--target-python-version",
             "3.11",
             "--disable-timestamp",
+            # Not int: JSON Schema calls 1200.0 an integer, and so does the validator; a plain
+            # int takes it (as 1200) where StrictInt would refuse it. What else a plain int
+            # takes ("1200", true) the schema refuses, and vox_client validates before building.
             "--strict-types",
             "str",
-            "int",
             "float",
             "bool",
             "--use-standard-collections",

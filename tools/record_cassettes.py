@@ -1,9 +1,11 @@
 """Record the cassettes in ``cassettes/``: the real client, over a real socket, with vcrpy.
 
-By default the recordings come from the local reference server (``tests/reference_server.py``),
-started on 127.0.0.1 with a throwaway key made up for this run::
+By default the recordings come from ``vox_client.testing.MockVox``, served on 127.0.0.1:8765 with a
+throwaway key made up for this run, one fresh mock per scenario and a fixed clock, so recording
+twice gives the same bytes (``tests/client/test_cassettes.py`` checks it)::
 
     python -m tools.record_cassettes                 # rewrites cassettes/*.yaml
+    python -m tools.record_cassettes --out /tmp/c    # records somewhere else
 
 Against the real API, with a real key (read-only calls only; PATCH and POST would change real
 campaigns)::
@@ -13,7 +15,7 @@ campaigns)::
 Credentials are filtered while recording: the ``Authorization`` header (and any cookie or key
 header) is replaced in requests, cookies are dropped from responses, and the key's text is
 replaced wherever else it might appear (URL, request body, response headers and bodies).
-``tests/test_cassettes.py`` scans every cassette and fails on any credential.
+``tests/client/test_cassettes.py`` scans every cassette and fails on any credential.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from typing import Any
 import vcr  # type: ignore[import-untyped]
 from vcr.request import Request as VcrRequest  # type: ignore[import-untyped]
 
-from tests.support.reference_server import ReferenceServer, Reply, error_reply, json_reply, spec_campaigns
 from vox_client import Client, VoxError
+from vox_client.testing import MockVox, example_campaigns
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = REPO_ROOT / "cassettes"
@@ -44,17 +46,20 @@ REDACTED = "<REDACTED>"
 AUTH_PLACEHOLDER = f"Bearer {REDACTED}"
 SECRET_HEADERS = ("authorization", "x-api-key", "api-key", "cookie", "proxy-authorization")
 DROPPED_RESPONSE_HEADERS = ("set-cookie", "date", "server")
-# created_at of campaigns created while recording: fixed, so re-recording gives the same bytes.
+# The mock's clock while recording (created_at of a created campaign): fixed, so re-recording
+# gives the same bytes.
 RECORD_NOW_MS = 1764464400000
 
 IDS = {
     c["status"] + ("_" + c["paused_by"] if c["paused_by"] else ""): c["id"]
-    for c in spec_campaigns().values()
+    for c in example_campaigns()
 }
 
 
-def make_vcr(secrets_to_hide: Iterable[str], *, record_mode: str = "none") -> vcr.VCR:
-    """The vcrpy configuration shared by recording and replay."""
+def make_vcr(
+    secrets_to_hide: Iterable[str], *, record_mode: str = "none", library: Path = CASSETTES
+) -> vcr.VCR:
+    """The vcrpy configuration shared by recording and replay (cassettes in ``library``)."""
     hidden = [s for s in secrets_to_hide if s]
 
     def scrub(text: str) -> str:
@@ -82,7 +87,7 @@ def make_vcr(secrets_to_hide: Iterable[str], *, record_mode: str = "none") -> vc
         return {**response, "headers": headers, "body": {**response["body"], "string": body}}
 
     return vcr.VCR(
-        cassette_library_dir=str(CASSETTES),
+        cassette_library_dir=str(library),
         record_mode=record_mode,
         match_on=("method", "scheme", "host", "port", "path", "query", "body"),
         filter_headers=[
@@ -95,7 +100,7 @@ def make_vcr(secrets_to_hide: Iterable[str], *, record_mode: str = "none") -> vc
     )
 
 
-Scenario = Callable[[ReferenceServer, str, str], None]
+Scenario = Callable[[MockVox, str, str], None]
 
 
 def _expect_error(call: Callable[[], object]) -> None:
@@ -112,35 +117,35 @@ def _client(key: str, **options: Any) -> Client:
 
 
 def _get(campaign_id: str) -> Scenario:
-    def scenario(server: ReferenceServer, key: str, wrong_key: str) -> None:
+    def scenario(mock: MockVox, key: str, wrong_key: str) -> None:
         with _client(key) as client:
             client.campaigns.get(campaign_id)
 
     return scenario
 
 
-def _wrong_key(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _wrong_key(mock: MockVox, key: str, wrong_key: str) -> None:
     with _client(wrong_key) as client:
         _expect_error(lambda: client.campaigns.get(IDS["draft"]))
 
 
-def _unknown_id(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _unknown_id(mock: MockVox, key: str, wrong_key: str) -> None:
     with _client(key) as client:
         _expect_error(lambda: client.campaigns.get("cmp_does_not_exist"))
 
 
-def _blank_name(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _blank_name(mock: MockVox, key: str, wrong_key: str) -> None:
     # validate_requests=False: the client would refuse the blank name locally otherwise.
     with _client(key, validate_requests=False) as client:
         _expect_error(lambda: client.campaigns.update(IDS["draft"], name="   "))
 
 
-def _rename(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _rename(mock: MockVox, key: str, wrong_key: str) -> None:
     with _client(key) as client:
         client.campaigns.update(IDS["paused_user"], name="재구매 안내 (2차)")
 
 
-def _replace_window(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _replace_window(mock: MockVox, key: str, wrong_key: str) -> None:
     window = {
         "windows": [{"start_min": 600, "end_min": 1080, "days": ["Monday", "Wednesday", "Friday"]}],
         "timezone": "Asia/Seoul",
@@ -150,12 +155,12 @@ def _replace_window(server: ReferenceServer, key: str, wrong_key: str) -> None:
         client.campaigns.update(IDS["pending"], call_time_window=window)
 
 
-def _update_ongoing(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _update_ongoing(mock: MockVox, key: str, wrong_key: str) -> None:
     with _client(key) as client:
         _expect_error(lambda: client.campaigns.update(IDS["ongoing"], name="새 이름"))
 
 
-def _create(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _create(mock: MockVox, key: str, wrong_key: str) -> None:
     with _client(key) as client:
         client.campaigns.create(
             name="고객 설문 캠페인",
@@ -170,42 +175,32 @@ def _create(server: ReferenceServer, key: str, wrong_key: str) -> None:
         )
 
 
-def _rate_limited(server: ReferenceServer, key: str, wrong_key: str) -> None:
-    path = f"/v3/campaigns/{IDS['draft']}"
-    server.inject(
-        "GET",
-        path,
-        error_reply(
-            429, "rate_limited", "Too many requests, retry later", None, {"Retry-After": "1"}
-        ),
-    )
+def _rate_limited(mock: MockVox, key: str, wrong_key: str) -> None:
+    mock.fail_next(429, retry_after=1, path=f"/v3/campaigns/{IDS['draft']}")
     with _client(key) as client:
         client.campaigns.get(IDS["draft"])
 
 
-def _unavailable(server: ReferenceServer, key: str, wrong_key: str) -> None:
-    path = f"/v3/campaigns/{IDS['ongoing']}"
-    server.inject("GET", path, error_reply(503, "unavailable", "Service temporarily unavailable"))
+def _unavailable(mock: MockVox, key: str, wrong_key: str) -> None:
+    mock.fail_next(503, path=f"/v3/campaigns/{IDS['ongoing']}")
     with _client(key) as client:
         client.campaigns.get(IDS["ongoing"])
 
 
-def _breaks_rule(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _breaks_rule(mock: MockVox, key: str, wrong_key: str) -> None:
     # A well-typed campaign (the schema is satisfied) that is `ongoing` yet has a `finished_at`:
     # the business rule "finished_at is null until the campaign finishes" is broken.
-    campaign = dict(server.api.campaigns[IDS["ongoing"]])
+    campaign = mock.get(IDS["ongoing"])
     campaign["finished_at"] = 1764410400000
-    server.inject("GET", f"/v3/campaigns/{IDS['ongoing']}", json_reply(200, campaign))
+    mock.respond_next(200, campaign, path=f"/v3/campaigns/{IDS['ongoing']}")
     # Whether this client version spots the breach does not matter here: the test does.
     with _client(key) as client, contextlib.suppress(VoxError):
         client.campaigns.get(IDS["ongoing"])
 
 
-def _not_json(server: ReferenceServer, key: str, wrong_key: str) -> None:
+def _not_json(mock: MockVox, key: str, wrong_key: str) -> None:
     body = b"<html><body><h1>Service maintenance</h1></body></html>"
-    server.inject(
-        "GET", f"/v3/campaigns/{IDS['success']}", Reply(200, body, content_type="text/html")
-    )
+    mock.malformed_next(body, content_type="text/html", path=f"/v3/campaigns/{IDS['success']}")
     with _client(key) as client:
         _expect_error(lambda: client.campaigns.get(IDS["success"]))
 
@@ -233,21 +228,24 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
-def record_reference(names: Iterable[str], port: int) -> list[Path]:
-    """Record each scenario from a fresh reference server; returns the cassette paths."""
+def record_mock(names: Iterable[str], port: int = RECORD_PORT, out: Path = CASSETTES) -> list[Path]:
+    """Record each scenario into ``out`` from a fresh ``MockVox``; returns the cassette paths."""
     global RECORD_BASE_URL  # noqa: PLW0603 - one recording run, one port
     RECORD_BASE_URL = f"http://127.0.0.1:{port}"
     key = KEY_PREFIX + secrets.token_hex(16)
     wrong_key = KEY_PREFIX + "wrong_" + secrets.token_hex(16)
     written = []
-    CASSETTES.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    recorder = make_vcr([key, wrong_key], record_mode="once", library=out)
     for name in names:
-        path = CASSETTES / f"{name}.yaml"
+        path = out / f"{name}.yaml"
         path.unlink(missing_ok=True)
-        with ReferenceServer({key}, port=port, now_ms=lambda: RECORD_NOW_MS) as server:
-            recorder = make_vcr([key, wrong_key], record_mode="once")
-            with recorder.use_cassette(path.name):
-                SCENARIOS[name](server, key, wrong_key)
+        # A fresh mock per scenario: its request IDs and created IDs count from one again.
+        with (
+            MockVox.serve(port=port, api_key=key, now_ms=lambda: RECORD_NOW_MS) as mock,
+            recorder.use_cassette(path.name),
+        ):
+            SCENARIOS[name](mock, key, wrong_key)
         written.append(path)
     return written
 
@@ -290,25 +288,27 @@ def main(argv: list[str] | None = None) -> int:
         "--port",
         type=int,
         default=RECORD_PORT,
-        help="reference server port on 127.0.0.1 (the replay tests expect 8765)",
+        help="the mock's port on 127.0.0.1 (the replay tests expect 8765)",
     )
     parser.add_argument(
         "--live", action="store_true", help="record read-only calls against the real API"
     )
     parser.add_argument("--campaign-id", help="with --live: a campaign of your organisation")
     parser.add_argument(
-        "--out", type=Path, default=CASSETTES / "live", help="with --live: where to write"
+        "--out",
+        type=Path,
+        help="where to write (default: cassettes/, and cassettes/live with --live)",
     )
     args = parser.parse_args(argv)
     if args.live:
         if not args.campaign_id:
             parser.error("--live needs --campaign-id")
-        paths = record_live(args.campaign_id, args.out)
+        paths = record_live(args.campaign_id, args.out or CASSETTES / "live")
     else:
         unknown = [s for s in args.scenarios if s not in SCENARIOS]
         if unknown:
             parser.error(f"unknown scenario(s): {', '.join(unknown)}")
-        paths = record_reference(args.scenarios or list(SCENARIOS), args.port)
+        paths = record_mock(args.scenarios or list(SCENARIOS), args.port, args.out or CASSETTES)
     for path in paths:
         print(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path)
     return 0

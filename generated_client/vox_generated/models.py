@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 
 class AgentRef(BaseModel):
@@ -47,11 +47,11 @@ class CallWindow(BaseModel):
     One window in which calls may be placed, in minutes since midnight of `timezone`.
     """
 
-    start_min: Annotated[StrictInt, Field(ge=0, le=1440)]
+    start_min: Annotated[int, Field(ge=0, le=1440)]
     """
     Start of the window, in minutes since midnight (540 = 09:00). Decision: the docs give no range; 0..1440 (one day) is assumed, and a window must start before it ends.
     """
-    end_min: Annotated[StrictInt, Field(ge=0, le=1440)]
+    end_min: Annotated[int, Field(ge=0, le=1440)]
     """
     End of the window, in minutes since midnight (1200 = 20:00; 1440 = the end of the day). Decision: the range 0..1440 is assumed, as for `start_min`.
     """
@@ -86,27 +86,27 @@ class Campaign(BaseModel):
     """
     The caller number (발신 번호), a domestic number without hyphens (하이픈 없는 국내 번호).
     """
-    total_calls: StrictInt
+    total_calls: int
     """
     All calls of the campaign (전체 발신 수).
     """
-    completed_calls: StrictInt
+    completed_calls: int
     """
     Successful calls (성공 발신 수).
     """
-    failed_calls: StrictInt
+    failed_calls: int
     """
     Failed and canceled calls together (실패+취소 발신 수).
     """
-    concurrency: StrictInt
+    concurrency: int
     """
     The maximum number of simultaneous calls (최대 동시 발신 수); 1..100 on create.
     """
-    active_concurrency: StrictInt
+    active_concurrency: int
     """
     Calls in progress right now (현재 진행 중 동시 발신 수).
     """
-    created_at: StrictInt
+    created_at: int
     """
     A point in time as unix milliseconds (unix milliseconds 형식), as every v3 `*_at` field is.
     """
@@ -114,15 +114,15 @@ class Campaign(BaseModel):
     """
     The number shown to the recipient (표시 발신 번호); null when not set (미지정은 null).
     """
-    scheduled_at: StrictInt | None
+    scheduled_at: int | None
     """
     When the campaign is scheduled to run (예약 실행 시각), unix milliseconds. Decision: the docs do not say whether it can be null; a campaign created without a schedule most likely has none, so null is allowed.
     """
-    finished_at: StrictInt | None
+    finished_at: int | None
     """
     When the campaign finished (완료 시각), unix milliseconds; null until it finishes (완료 전에는 null).
     """
-    paused_at: StrictInt | None
+    paused_at: int | None
     """
     When the campaign was paused (일시정지 시각), unix milliseconds; null unless paused (일시정지 아니면 null).
     """
@@ -188,11 +188,11 @@ class CreateCampaignRequest(BaseModel):
     """
     The default number shown to recipients (기본 표시 번호); only numbers the organisation has had approved (조직 승인 번호만 허용).
     """
-    scheduled_at: StrictInt | None = None
+    scheduled_at: int | None = None
     """
     When to run the campaign (예약 실행 시각), unix milliseconds.
     """
-    concurrency: Annotated[StrictInt | None, Field(ge=1, le=100)] = None
+    concurrency: Annotated[int | None, Field(ge=1, le=100)] = None
     """
     The maximum number of simultaneous calls (최대 동시 발신 수, 1~100).
     """

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
-from collections.abc import Generator
+import sys
+import warnings
+from collections.abc import Generator, Mapping
 
 import httpx
 
@@ -12,6 +16,7 @@ from vox_client._exceptions import MissingAPIKeyError
 DEFAULT_BASE_URL = "https://client-api.tryvox.co"
 API_KEY_ENV = "VOX_API_KEY"
 BASE_URL_ENV = "VOX_BASE_URL"
+LOG_ENV = "VOX_LOG"
 
 # Connect fails fast (an unreachable host should not hang a script); reads get a minute, since a
 # campaign answer is small and a slow read means trouble, not a big payload.
@@ -69,10 +74,97 @@ def resolve_api_key(api_key: str | None) -> Secret:
     return Secret(value.strip())
 
 
-def resolve_base_url(base_url: str | None) -> str:
-    """The argument, else ``VOX_BASE_URL``, else the documented production URL."""
-    value = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+class InsecureBaseURLWarning(UserWarning):
+    """A plain ``http://`` base URL to a host that is not this machine: the key travels in clear."""
+
+
+def resolve_base_url(base_url: str | None, *, stacklevel: int = 2) -> str:
+    """The argument, else ``VOX_BASE_URL``, else the documented production URL; checked.
+
+    It must be an ``http`` or ``https`` URL with a host (``ValueError`` otherwise, before any
+    request). Plain ``http://`` to a host other than loopback warns with
+    ``InsecureBaseURLWarning``: the API key would cross the network unencrypted.
+    """
+    value = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).strip()
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"{_shown(value)!r} is not a base URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            f"{_shown(value)!r} is not a base URL: it needs http:// or https:// and a host, "
+            f"as in {DEFAULT_BASE_URL!r}"
+        )
+    if url.query or url.fragment:
+        raise ValueError(f"{_shown(value)!r} is not a base URL: it has a query or a fragment")
+    if url.scheme == "http" and not _is_loopback(url.host):
+        warnings.warn(
+            f"{_shown(value)!r} is plain http to another machine: the API key would travel "
+            "unencrypted; use https://",
+            InsecureBaseURLWarning,
+            stacklevel=stacklevel + 1,
+        )
     return value.rstrip("/")
+
+
+def _shown(value: str) -> str:
+    # Userinfo in a URL is a credential: never in a message.
+    try:
+        return str(httpx.URL(value).copy_with(userinfo=b""))
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return "<unparseable URL>" if "@" in value else value
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_headers(headers: Mapping[str, str] | None, where: str) -> dict[str, str]:
+    """``headers`` as a plain dict; an ``Authorization`` among them is refused.
+
+    The key has one way in (``api_key=`` / ``VOX_API_KEY``), so it is masked everywhere and
+    never sent twice or to the wrong place.
+    """
+    if not headers:
+        return {}
+    plain = dict(headers)
+    for name in plain:
+        if name.strip().lower() == "authorization":
+            raise ValueError(
+                f"{name!r} in {where}: the API key is set only with api_key= or {API_KEY_ENV}"
+            )
+    return plain
+
+
+_LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+_logging_done = False
+
+
+def setup_logging() -> None:
+    """Once per process: with ``VOX_LOG=debug`` or ``info``, log the ``vox_client`` logger to stderr.
+
+    Without ``VOX_LOG`` nothing is configured: an application sets up the ``vox_client`` logger
+    as it sets up any other.
+    """
+    global _logging_done  # noqa: PLW0603 - once per process, as logging configuration is
+    if _logging_done:
+        return
+    _logging_done = True
+    level = _LOG_LEVELS.get(os.environ.get(LOG_ENV, "").strip().lower())
+    if level is None:
+        return
+    logger = logging.getLogger("vox_client")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("[%(asctime)s %(levelname)s %(name)s] %(message)s", "%H:%M:%S")
+    )
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 def resolve_timeout(timeout: TimeoutTypes | None) -> httpx.Timeout:

@@ -4,11 +4,12 @@
 
     VoxError
     ├── MissingAPIKeyError          no api_key= and no VOX_API_KEY; raised before any request
+    ├── ClientClosedError           a call on a client after close() / aclose()
     ├── RequestValidationError      a request body the spec refuses; nothing was sent (.findings)
     ├── APIConnectionError          the server could not be reached or the connection broke
     │   └── APITimeoutError         connect, read, write or pool timeout
     ├── APIStatusError              a non-2xx answer (.status_code, .code, .message, .details,
-    │   │                           .response, .findings about the error envelope itself)
+    │   │                           .response, .request_id, .findings about the envelope itself)
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401
     │   ├── PermissionDeniedError       403
@@ -18,10 +19,12 @@
     │   ├── RateLimitError              429
     │   └── InternalServerError         5xx
     └── ResponseValidationError     a 2xx whose body breaks the schema or a business rule, or is
-                                    not JSON (.findings, .status_code, .response)
+                                    not JSON (.findings, .status_code, .response, .request_id)
 
 No message of these exceptions contains the API key: messages are built from the status line, the
-error envelope and the validator's findings only, never from request headers.
+error envelope and the validator's findings only, never from request headers. Errors about an
+answer end with the answer's ``x-request-id`` (``.request_id``; ``None`` when the server sent
+none), the id to quote to vox.ai support.
 """
 
 from __future__ import annotations
@@ -42,6 +45,20 @@ class MissingAPIKeyError(VoxError):
     """No API key: neither ``api_key=`` nor the ``VOX_API_KEY`` environment variable is set."""
 
 
+class ClientClosedError(VoxError):
+    """A call on a client that was closed (``close()``, ``aclose()`` or the end of ``with``)."""
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The answer's ``x-request-id`` header, the id vox.ai support can look up."""
+    value: str | None = response.headers.get("x-request-id")
+    return value
+
+
+def _with_request_id(text: str, request_id: str | None) -> str:
+    return text if request_id is None else f"{text} [request id {request_id}]"
+
+
 def _findings_text(findings: Sequence[Finding]) -> str:
     return "; ".join(f"{f.path or '/'}: {f.message} [{f.rule}]" for f in findings)
 
@@ -49,9 +66,19 @@ def _findings_text(findings: Sequence[Finding]) -> str:
 class RequestValidationError(VoxError):
     """A request body that the spec refuses; it was not sent."""
 
-    def __init__(self, operation: str, findings: Sequence[Finding]) -> None:
+    def __init__(
+        self,
+        operation: str,
+        findings: Sequence[Finding],
+        *,
+        schema: str | None = None,
+        body: Any = None,
+    ) -> None:
         self.operation = operation
         self.findings: list[Finding] = list(findings)
+        # The refused body and its schema, for a caller that explains the findings further.
+        self.schema = schema
+        self.body = body
         super().__init__(
             f"{operation} refused before sending: {len(self.findings)} finding(s): "
             f"{_findings_text(self.findings)}"
@@ -92,8 +119,9 @@ class APIStatusError(VoxError):
         self.message = message
         self.details = details
         self.response = response
+        self.request_id = request_id_of(response)
         self.findings: list[Finding] = list(findings)
-        super().__init__(self._text())
+        super().__init__(_with_request_id(self._text(), self.request_id))
 
     def _text(self) -> str:
         request = self.response.request
@@ -143,10 +171,14 @@ class ResponseValidationError(VoxError):
         self.findings: list[Finding] = list(findings)
         self.response = response
         self.status_code = response.status_code
+        self.request_id = request_id_of(response)
         request = response.request
         super().__init__(
-            f"HTTP {response.status_code} from {request.method} {request.url.path} broke the "
-            f"contract: {len(self.findings)} finding(s): {_findings_text(self.findings)}"
+            _with_request_id(
+                f"HTTP {response.status_code} from {request.method} {request.url.path} broke the "
+                f"contract: {len(self.findings)} finding(s): {_findings_text(self.findings)}",
+                self.request_id,
+            )
         )
 
 

@@ -1,23 +1,70 @@
-"""Request bodies: built from keyword arguments, checked with the validator, then handed to the
-generated request builders (which own the method, the path and the JSON encoding)."""
+"""Requests: the body built from keyword arguments and checked with the validator, then the method,
+path and body encoding taken from what the generator wrote.
+
+Only public names of ``vox_generated`` are used: the method and path template of each operation
+come from ``vox_generated/operations.json``, and a body is encoded by the generated attrs model of
+its schema (``from_dict`` then ``to_dict``), as the generated request builders encode it.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 import pydantic
 
 from vox_client._exceptions import RequestValidationError
-from vox_generated.openapi_client.api.campaigns import (
-    create_campaign,
-    get_campaign,
-    update_campaign,
-)
 from vox_generated.openapi_client.models import CreateCampaignRequest, UpdateCampaignRequest
 from vox_validators import Finding, validate
 
 JSONObject = Mapping[str, Any] | pydantic.BaseModel
+
+_PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+
+
+@cache
+def _operations() -> dict[str, dict[str, Any]]:
+    text = resources.files("vox_generated").joinpath("operations.json").read_text("utf-8")
+    return {op["operation_id"]: op for op in json.loads(text)["operations"]}
+
+
+@cache
+def _template(operation_id: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """An operation's method, and its path split once into literal parts and parameter names."""
+    operation = _operations()[operation_id]
+    parts = _PATH_PARAMETER.split(operation["path"])
+    return str(operation["method"]), tuple(parts[0::2]), tuple(parts[1::2])
+
+
+def path_of(operation_id: str, path_parameters: Mapping[str, str]) -> str:
+    """The path of one operation, each parameter quoted as one segment."""
+    _, literals, names = _template(operation_id)
+    if not names:
+        return literals[0]
+    # Each path parameter is one segment: "/" and every other reserved character are quoted.
+    pieces = [literals[0]]
+    for name, literal in zip(names, literals[1:], strict=True):
+        pieces += (quote(str(path_parameters[name]), safe=""), literal)
+    return "".join(pieces)
+
+
+def _request(
+    operation_id: str, path_parameters: Mapping[str, str], body: Any | None = None
+) -> dict[str, Any]:
+    """The ``httpx.Client.request`` arguments of one documented operation."""
+    kwargs: dict[str, Any] = {
+        "method": _template(operation_id)[0],
+        "url": path_of(operation_id, path_parameters),
+    }
+    if body is not None:
+        kwargs["json"] = body.to_dict()
+        kwargs["headers"] = {"Content-Type": "application/json"}
+    return kwargs
 
 
 def _plain(value: Any) -> Any:
@@ -36,7 +83,7 @@ def _check(operation: str, schema: str, body: dict[str, Any], *, enabled: bool) 
         return
     errors = [f for f in validate(body, schema) if f.severity == "error"]
     if errors:
-        raise RequestValidationError(operation, errors)
+        raise RequestValidationError(operation, errors, schema=schema, body=body)
 
 
 def _check_id(operation: str, campaign_id: object) -> str:
@@ -49,7 +96,16 @@ def _check_id(operation: str, campaign_id: object) -> str:
 
 
 def get_kwargs(campaign_id: str) -> dict[str, Any]:
-    return get_campaign._get_kwargs(_check_id("get campaign", campaign_id))
+    """The request of ``getCampaign`` (the hot path: the template is split once, and cached)."""
+    if type(campaign_id) is not str or not campaign_id:
+        campaign_id = _check_id("get campaign", campaign_id)
+    return {"method": _template("getCampaign")[0], "url": _get_path(campaign_id)}
+
+
+@lru_cache(maxsize=1024)
+def _get_path(campaign_id: str) -> str:
+    # Cached: an application polling a campaign's status asks for the same path again and again.
+    return path_of("getCampaign", {"campaign_id": campaign_id})
 
 
 def update_kwargs(
@@ -68,7 +124,7 @@ def update_kwargs(
         body["call_time_window"] = _plain(call_time_window)
     _check(operation, "UpdateCampaignRequest", body, enabled=validate_request)
     model = _build(operation, UpdateCampaignRequest.from_dict, body)
-    return update_campaign._get_kwargs(campaign_id, body=model)
+    return _request("updateCampaign", {"campaign_id": campaign_id}, model)
 
 
 def create_kwargs(
@@ -99,7 +155,7 @@ def create_kwargs(
     body.update({k: v for k, v in optional.items() if v is not None})
     _check(operation, "CreateCampaignRequest", body, enabled=validate_request)
     model = _build(operation, CreateCampaignRequest.from_dict, body)
-    return create_campaign._get_kwargs(body=model)
+    return _request("createCampaign", {}, model)
 
 
 def _build(operation: str, from_dict: Any, body: dict[str, Any]) -> Any:

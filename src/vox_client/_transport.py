@@ -1,9 +1,10 @@
-"""Sending with retries; the one place where httpx exceptions become ``vox_client`` exceptions."""
+"""Sending with retries and logging; the one place where httpx exceptions become ``vox_client``
+exceptions."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import time
 
 import httpx
 
@@ -47,13 +48,62 @@ def _request_of(error: httpx.TransportError) -> httpx.Request | None:
         return None
 
 
+_REDACTED = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+def redacted(headers: httpx.Headers) -> dict[str, str]:
+    """Headers as a dict for a log line, each credential replaced by ``[redacted]``."""
+    return {
+        name: "[redacted]" if name.lower() in _REDACTED else value
+        for name, value in headers.items()
+    }
+
+
+def _log_attempt(
+    request: httpx.Request,
+    outcome: httpx.Response | BaseException,
+    *,
+    attempt: int,
+    policy: RetryPolicy,
+    started: float,
+) -> None:
+    """One line per attempt: request line, status, request id, attempt, elapsed; at debug level
+    also the headers, ``Authorization`` redacted."""
+    elapsed_ms = (time.perf_counter() - started) * 1000.0
+    where = _where(request)
+    attempts = policy.max_retries + 1
+    if isinstance(outcome, httpx.Response):
+        logger.info(
+            "%s -> %d %s [request id %s] (attempt %d of %d, %.1f ms)",
+            where,
+            outcome.status_code,
+            outcome.reason_phrase,
+            outcome.headers.get("x-request-id"),
+            attempt,
+            attempts,
+            elapsed_ms,
+        )
+    else:
+        logger.info(
+            "%s -> %s (attempt %d of %d, %.1f ms)",
+            where,
+            type(outcome).__name__,
+            attempt,
+            attempts,
+            elapsed_ms,
+        )
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("%s request headers: %s", where, redacted(request.headers))
+        if isinstance(outcome, httpx.Response):
+            logger.debug("%s response headers: %s", where, redacted(outcome.headers))
+
+
 def _log_retry(
-    method: str, url: str, *, reason: str, delay: float, retry: int, policy: RetryPolicy
+    request: httpx.Request, *, reason: str, delay: float, retry: int, policy: RetryPolicy
 ) -> None:
     logger.info(
-        "retrying %s %s after %s in %.2fs (retry %d of %d)",
-        method,
-        url,
+        "retrying %s after %s in %.2fs (retry %d of %d)",
+        _where(request),
         reason,
         delay,
         retry + 1,
@@ -62,51 +112,50 @@ def _log_retry(
 
 
 class SyncSender:
-    """Sends one operation's request through an ``httpx.Client``, retrying as the policy allows."""
+    """Sends one request through an ``httpx.Client``, retrying as the policy allows."""
 
     def __init__(self, http: httpx.Client, policy: RetryPolicy, clock: Clock) -> None:
         self._http = http
         self._policy = policy
         self._clock = clock
 
-    def send(self, kwargs: dict[str, Any], timeout: httpx.Timeout) -> httpx.Response:
-        method = str(kwargs["method"]).upper()
-        url = str(kwargs["url"])
-        started = self._clock.monotonic()
+    def send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
+        """The final answer and the number of retries it took."""
+        method = request.method
+        policy, clock, http = self._policy, self._clock, self._http
+        started = clock.monotonic()
         retry = 0
         while True:
+            logging_on = logger.isEnabledFor(logging.INFO)
+            attempt_started = time.perf_counter() if logging_on else 0.0
             try:
-                response = self._http.request(**kwargs, timeout=timeout)
+                # Never follow a redirect: the key stays with the host it was meant for.
+                response = http.send(request, follow_redirects=False)
             except httpx.TransportError as exc:
-                delay = _delay_after_error(
-                    self._policy, self._clock, method, exc, retry=retry, started=started
-                )
+                if logging_on:
+                    _log_attempt(
+                        request, exc, attempt=retry + 1, policy=policy, started=attempt_started
+                    )
+                delay = _delay_after_error(policy, clock, method, exc, retry=retry, started=started)
                 if delay is None:
                     raise translate(exc, _request_of(exc)) from exc
-                _log_retry(
-                    method,
-                    url,
-                    reason=type(exc).__name__,
-                    delay=delay,
-                    retry=retry,
-                    policy=self._policy,
-                )
+                reason = type(exc).__name__
             else:
+                if logging_on:
+                    _log_attempt(
+                        request, response, attempt=retry + 1, policy=policy, started=attempt_started
+                    )
+                if response.status_code < 400:
+                    return response, retry
                 delay = _delay_after_status(
-                    self._policy, self._clock, method, response, retry=retry, started=started
+                    policy, clock, method, response, retry=retry, started=started
                 )
                 if delay is None:
-                    return response
+                    return response, retry
                 response.close()
-                _log_retry(
-                    method,
-                    url,
-                    reason=f"HTTP {response.status_code}",
-                    delay=delay,
-                    retry=retry,
-                    policy=self._policy,
-                )
-            self._clock.sleep(delay)
+                reason = f"HTTP {response.status_code}"
+            _log_retry(request, reason=reason, delay=delay, retry=retry, policy=policy)
+            clock.sleep(delay)
             retry += 1
 
 
@@ -118,44 +167,42 @@ class AsyncSender:
         self._policy = policy
         self._clock = clock
 
-    async def send(self, kwargs: dict[str, Any], timeout: httpx.Timeout) -> httpx.Response:
-        method = str(kwargs["method"]).upper()
-        url = str(kwargs["url"])
-        started = self._clock.monotonic()
+    async def send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
+        """The final answer and the number of retries it took."""
+        method = request.method
+        policy, clock, http = self._policy, self._clock, self._http
+        started = clock.monotonic()
         retry = 0
         while True:
+            logging_on = logger.isEnabledFor(logging.INFO)
+            attempt_started = time.perf_counter() if logging_on else 0.0
             try:
-                response = await self._http.request(**kwargs, timeout=timeout)
+                response = await http.send(request, follow_redirects=False)
             except httpx.TransportError as exc:
-                delay = _delay_after_error(
-                    self._policy, self._clock, method, exc, retry=retry, started=started
-                )
+                if logging_on:
+                    _log_attempt(
+                        request, exc, attempt=retry + 1, policy=policy, started=attempt_started
+                    )
+                delay = _delay_after_error(policy, clock, method, exc, retry=retry, started=started)
                 if delay is None:
                     raise translate(exc, _request_of(exc)) from exc
-                _log_retry(
-                    method,
-                    url,
-                    reason=type(exc).__name__,
-                    delay=delay,
-                    retry=retry,
-                    policy=self._policy,
-                )
+                reason = type(exc).__name__
             else:
+                if logging_on:
+                    _log_attempt(
+                        request, response, attempt=retry + 1, policy=policy, started=attempt_started
+                    )
+                if response.status_code < 400:
+                    return response, retry
                 delay = _delay_after_status(
-                    self._policy, self._clock, method, response, retry=retry, started=started
+                    policy, clock, method, response, retry=retry, started=started
                 )
                 if delay is None:
-                    return response
+                    return response, retry
                 await response.aclose()
-                _log_retry(
-                    method,
-                    url,
-                    reason=f"HTTP {response.status_code}",
-                    delay=delay,
-                    retry=retry,
-                    policy=self._policy,
-                )
-            await self._clock.asleep(delay)
+                reason = f"HTTP {response.status_code}"
+            _log_retry(request, reason=reason, delay=delay, retry=retry, policy=policy)
+            await clock.asleep(delay)
             retry += 1
 
 

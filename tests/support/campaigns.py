@@ -1,4 +1,4 @@
-"""Shared test data for the vox_validators suites: a valid campaign and hypothesis strategies."""
+"""Shared test data: a valid campaign, hypothesis strategies, and the spec's example campaigns."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import json
 import re
 from typing import Any
 
+import yaml
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from tests.support.paths import SPEC_PATH
 from vox_validators._schema import bundle
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -270,7 +272,145 @@ def near_valid_campaigns(draw: st.DrawFn) -> dict[str, Any]:
             "from_number": ["070-1", "", "٠"],
             "presentation_number": [None, "1-2"],
             "status": STATUSES,
+            "agent": [
+                {"agent_id": "3C90C3CC-0D44-4B50-8888-8DD25736052A", "agent_version": "v2"},
+                {"agent_id": "3c90c3cc0d444b5088888dd25736052a", "agent_version": "current"},
+                {"agent_id": "{3c90c3cc-0d44-4b50-8888-8dd25736052a}", "agent_version": "v1"},
+                {"agent_id": "agent_01", "agent_version": "production"},
+            ],
         }
         key = draw(st.sampled_from(sorted(edges)))
         record[key] = draw(st.sampled_from(edges[key]))
     return record
+
+
+# ---- bodies on the line between the validator and the strict client's model ----------------
+
+INTEGER_MEMBERS: tuple[tuple[str | int, ...], ...] = (
+    ("total_calls",),
+    ("completed_calls",),
+    ("failed_calls",),
+    ("concurrency",),
+    ("active_concurrency",),
+    ("created_at",),
+    ("scheduled_at",),
+    ("finished_at",),
+    ("paused_at",),
+    ("call_time_window", "windows", 0, "start_min"),
+    ("call_time_window", "windows", 0, "end_min"),
+)
+"""Where the Campaign schema says integer (a window's members when there is a window)."""
+
+STRING_MEMBERS: tuple[tuple[str | int, ...], ...] = (
+    ("id",),
+    ("name",),
+    ("from_number",),
+    ("presentation_number",),
+    ("agent", "agent_version"),
+    ("call_time_window", "timezone"),
+)
+
+# The text of a JSON number where an integer is expected, as spelled on the wire: integral or
+# not, with a fraction or an exponent, beyond 64 bits, beyond a double.
+_NUMBER_SPELLINGS = ("{v}.0", "{v}.5", "{v}e0", "{v}E+0", "{v}0e-1", "-0.0", "1e20", "1e400")
+_NUMBER_PLACEHOLDER = "\x00number\x00"
+
+agent_ids = st.one_of(
+    st.uuids().map(str),
+    st.uuids().map(lambda u: str(u).upper()),
+    st.uuids().map(lambda u: u.hex),
+    st.uuids().map(lambda u: "{" + str(u) + "}"),
+    st.uuids().map(lambda u: u.urn),
+    st.uuids().map(lambda u: f" {u}"),
+    st.sampled_from(
+        [
+            "",
+            "nope",
+            "00000000-0000-0000-0000-000000000000",
+            "3c90c3cc-0d44-4b50-8888-8dd25736052",
+            "3c90c3cc-0d44-4b50-8888-8dd25736052g",
+            "3c90c3cc-0d44-4b50-8888-8dd25736052a\n",
+            "3c90c3cc0d44-4b50-8888-8dd2-5736052a",
+            "٣c90c3cc-0d44-4b50-8888-8dd25736052a",
+        ]
+    ),
+)
+"""Agent IDs in and around the 8-4-4-4-12 form: what uuid.UUID takes is wider than that."""
+
+_strings_with_surrogates = st.tuples(
+    st.text(max_size=4),
+    st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\udc00\ud800", "\U0001f600"]),
+    st.text(max_size=4),
+).map("".join)
+
+ENCODINGS = ("utf-8", "utf-8-raw", "utf-8-bom", "utf-16")
+"""How ``campaign_bodies`` may encode a record: ASCII escapes, raw UTF-8, with a BOM, UTF-16."""
+
+
+def _has(node: Any, key: str | int) -> bool:
+    if isinstance(node, dict):
+        return isinstance(key, str) and key in node
+    return isinstance(node, list) and isinstance(key, int) and key < len(node)
+
+
+def _at(record: Any, where: tuple[str | int, ...]) -> tuple[Any, str | int] | None:
+    """The container holding ``where`` and the last key, when the whole path exists."""
+    node = record
+    for key in where[:-1]:
+        if not _has(node, key):
+            return None
+        node = node[key]
+    return (node, where[-1]) if _has(node, where[-1]) else None
+
+
+def encode(record: Any, encoding: str, number: str | None = None) -> bytes:
+    """``record`` as a body in one of ``ENCODINGS``; ``number`` replaces the number placeholder."""
+    text = json.dumps(record, ensure_ascii=encoding == "utf-8")
+    if number is not None:
+        text = text.replace(json.dumps(_NUMBER_PLACEHOLDER), number)
+    if encoding == "utf-16":
+        return text.encode("utf-16", "surrogatepass")
+    # json.loads reads bytes with "surrogatepass": a raw lone surrogate is read, not refused.
+    body = text.encode("utf-8", "surrogatepass")
+    return b"\xef\xbb\xbf" + body if encoding == "utf-8-bom" else body
+
+
+@st.composite
+def campaign_bodies(draw: st.DrawFn, *, agent_id_edits: bool = True) -> bytes:
+    """Encoded near-valid campaigns, then perhaps one edit where the model and the schema could
+    part: a number that is an integer only to JSON Schema (or not at all), a lone surrogate in a
+    string, an agent ID that is not quite a UUID."""
+    record = draw(st.one_of(near_valid_campaigns(), near_valid_campaigns(), mutated_campaigns()))
+    kinds = ["none", "number", "string", *(["agent_id"] if agent_id_edits else [])]
+    kind = draw(st.sampled_from(kinds))
+    number = None
+    if kind == "number":
+        found = _at(record, draw(st.sampled_from(INTEGER_MEMBERS)))
+        if found is not None and type(found[0][found[1]]) is int:
+            container, key = found
+            spelling = draw(st.sampled_from(_NUMBER_SPELLINGS))
+            number = spelling.format(v=container[key])
+            container[key] = _NUMBER_PLACEHOLDER
+    elif kind == "string":
+        found = _at(record, draw(st.sampled_from(STRING_MEMBERS)))
+        if found is not None:
+            container, key = found
+            container[key] = draw(_strings_with_surrogates)
+    elif kind == "agent_id":
+        found = _at(record, ("agent", "agent_id"))
+        if found is not None:
+            found[0][found[1]] = draw(agent_ids)
+    return encode(record, draw(st.sampled_from(ENCODINGS)), number)
+
+
+def spec_campaigns() -> dict[str, dict[str, Any]]:
+    """The spec's own example campaigns (components/examples), by ID, read from the spec itself:
+    what the cassettes are checked against, independently of the mock that recorded them."""
+    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    examples = spec["components"]["examples"]
+    campaigns = [
+        example["value"]
+        for name, example in sorted(examples.items())
+        if name.startswith("Campaign") and "status" in example["value"]
+    ]
+    return {c["id"]: copy.deepcopy(c) for c in campaigns}

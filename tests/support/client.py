@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.reference_server import spec_campaigns
+from tests.support.campaigns import spec_campaigns
 
 CAMPAIGNS = spec_campaigns()
 DRAFT = next(c for c in CAMPAIGNS.values() if c["status"] == "draft")
@@ -83,3 +83,27 @@ def envelope(
         content=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", **(headers or {})},
     )
+
+
+def lenient_body(campaign: dict[str, Any]) -> dict[str, Any]:
+    """``campaign`` as a newer API might send it: an unknown status and weekday, and a member the
+    spec does not list at the top and inside the call window."""
+    window = campaign["call_time_window"] or {
+        "windows": [{"start_min": 540, "end_min": 1080, "days": ["Monday"]}],
+        "timezone": "Asia/Seoul",
+        "auto_resume": True,
+    }
+    first = window["windows"][0]
+    days = ["Holiday", *[d for d in first["days"] if d != "Holiday"]]
+    if "Monday" not in days:
+        days.insert(1, "Monday")
+    return {
+        **campaign,
+        "status": "archived",
+        "labels": ["vip"],
+        "call_time_window": {
+            **window,
+            "windows": [{**first, "days": days}, *window["windows"][1:]],
+            "holidays": False,
+        },
+    }

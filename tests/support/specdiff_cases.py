@@ -2,7 +2,7 @@
 
 Each case writes ``tests/fixtures/specdiff/<case>/old.yaml`` and ``new.yaml`` and states, by
 hand, the check ids the diff must report and their classification. The YAML files are
-committed so they can be read and reused; ``tests/test_spec_diff_checks.py`` checks they are
+committed so they can be read and reused; ``tests/specdiff/test_checks.py`` checks they are
 what this module describes. Rewrite them with ``python -m tests.support.specdiff_cases``.
 """
 
@@ -899,7 +899,7 @@ def bound_cases() -> list[Case]:
 def fixture_cases() -> list[Case]:
     """The cases written to tests/fixtures/specdiff: every oasdiff check voxkit implements,
     every voxkit check that is not a bound, and the scenarios above. Bounds that oasdiff does
-    not name are checked in memory by tests/test_spec_diff_checks.py, without files."""
+    not name are checked in memory by tests/specdiff/test_checks.py, without files."""
     cases = [*_structural_cases(), *_schema_cases()]
     cases += [case for case in bound_cases() if case.name in OASDIFF_CHECK_IDS]
     return cases

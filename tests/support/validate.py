@@ -46,7 +46,7 @@ def write_jsonl(path: Path, records: list[Any]) -> Path:
 
 
 def parse_jsonl(output: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """The records and summary of ``--format jsonl`` output, checked against the DESIGN.md contract."""
+    """The records and summary of ``--format jsonl`` output, checked against docs/contracts.md."""
     lines = output.splitlines()
     assert lines, "no output"
     objects = [json.loads(line) for line in lines]

@@ -6,8 +6,8 @@ from functools import cache
 from typing import Any
 
 from vox_validators._findings import Finding
-from vox_validators.jsonpointer import pointer
 from vox_validators._schema import bundle, validator_for
+from vox_validators.jsonpointer import pointer
 
 # ErrorDetails says "Other keys may appear": extra keys there are documented, not drift.
 _OPEN_SCHEMAS = frozenset({"ErrorDetails"})

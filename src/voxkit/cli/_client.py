@@ -1,115 +1,181 @@
-"""``voxkit get`` and ``voxkit update``: the strict client from the command line.
+"""What ``voxkit get``, ``update`` and ``create`` share: their options, and running one call.
 
-Both read ``VOX_API_KEY`` and ``VOX_BASE_URL``. Success prints the campaign as JSON (exit 0); an
-API or validation error prints one message on stderr (exit 1); a missing key or a malformed
-option is a usage error (exit 2). Never a traceback.
+The key comes from ``--api-key`` or ``VOX_API_KEY``, the base URL from ``--base-url`` or
+``VOX_BASE_URL``. Success prints the campaign as JSON (exit 0); ``--raw`` prints the answer's
+status line, headers and body as they came (a request header, and so the key, is never
+printed). An API or validation error prints one message on stderr (exit 1); a missing key or a
+malformed option is a usage error (exit 2). Never a traceback.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
+import httpx
 
 from vox_client import (
+    APIResponse,
     APIStatusError,
     Campaign,
     Client,
+    Finding,
     MissingAPIKeyError,
     RequestValidationError,
     ResponseValidationError,
     VoxError,
 )
+from vox_validators import RULES
 
 _TIMEOUT_HELP = "Seconds before giving up on one attempt (connect, read, write)."
-_timeout_option = click.option(
+timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0, min_open=True), help=_TIMEOUT_HELP
 )
-_retries_option = click.option(
-    "--max-retries",
-    type=click.IntRange(min=0),
-    default=2,
-    show_default=True,
-    help="Retries of a GET after a connection error, 408, 429 or 5xx.",
-)
+
+# A PATCH or POST that may have reached the server is never sent twice: it could rename twice
+# or create two campaigns. Only a failure before any byte left is retried.
+_RETRIES_HELP = {
+    "GET": "Retries of the GET after a connection error, a timeout, 408, 429 or 5xx.",
+    "PATCH": "Retries of the PATCH only when it was never sent (connection refused, connect or "
+    "pool timeout); a PATCH that may have reached the server is not repeated.",
+    "POST": "Retries of the POST only when it was never sent (connection refused, connect or "
+    "pool timeout); a POST that may have reached the server is not repeated (it could create "
+    "two campaigns).",
+}
 
 
-def _run(action: Callable[[Client], Campaign], timeout: float | None, max_retries: int) -> None:
-    try:
-        with Client(timeout=timeout, max_retries=max_retries) as client:
-            campaign = action(client)
-    except MissingAPIKeyError as exc:
-        raise click.UsageError("no API key: set the VOX_API_KEY environment variable.") from exc
-    except VoxError as exc:
-        click.echo(_describe(exc), err=True)
-        raise SystemExit(1) from None
-    click.echo(json.dumps(campaign.model_dump(mode="json"), ensure_ascii=False, indent=2))
+def retries_option(method: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--max-retries",
+        type=click.IntRange(min=0),
+        default=2,
+        show_default=True,
+        help=_RETRIES_HELP[method],
+    )
 
 
-def _describe(exc: VoxError) -> str:
-    """One clear message: status, code and message, or the findings."""
-    if isinstance(exc, APIStatusError):
-        return f"error: {exc}"
-    if isinstance(exc, RequestValidationError | ResponseValidationError):
-        lines = [f"error: {str(exc).split(': ', 1)[0]}:"]
-        lines += [f"  {f.path or '/'}: {f.message} [{f.rule}]" for f in exc.findings]
-        return "\n".join(lines)
-    return f"error: {exc}"
+def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--api-key``, ``--base-url`` and ``--raw``."""
+    command = click.option(
+        "--raw",
+        is_flag=True,
+        help="Print the answer as it came: status line, headers, then the body (the key, a "
+        "request header, is never printed). The body is still checked: exit 1 if it breaks "
+        "the contract.",
+    )(command)
+    command = click.option(
+        "--base-url",
+        envvar="VOX_BASE_URL",
+        show_envvar=True,
+        metavar="URL",
+        help="The API's base URL [default: https://client-api.tryvox.co].",
+    )(command)
+    return click.option(
+        "--api-key",
+        envvar="VOX_API_KEY",
+        show_envvar=True,
+        metavar="KEY",
+        help="The API key (prefer the environment variable: a command line is visible to "
+        "other users of the machine).",
+    )(command)
 
 
-@click.command("get")
-@click.argument("campaign_id")
-@_timeout_option
-@_retries_option
-def get_command(campaign_id: str, timeout: float | None, max_retries: int) -> None:
-    """Print the campaign CAMPAIGN_ID as JSON (GET /v3/campaigns/{campaign_id})."""
-    _run(lambda client: client.campaigns.get(campaign_id), timeout, max_retries)
+# A lone surrogate ("\ud800" in the body) is a valid JSON string escape but no UTF-8 character.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def _window(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    try:
-        window = json.loads(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"not valid JSON: {exc}") from None
-    if not isinstance(window, dict):
-        raise click.BadParameter(
-            "must be a JSON object like "
-            '\'{"windows": [...], "timezone": "Asia/Seoul", "auto_resume": true}\''
-        )
-    return window
-
-
-@click.command("update")
-@click.argument("campaign_id")
-@click.option("--name", help="The new campaign name (1..255 characters, not only whitespace).")
-@click.option(
-    "--call-time-window",
-    "call_time_window",
-    callback=_window,
-    metavar="JSON",
-    help='The whole new call window, as JSON: {"windows": [{"start_min": 540, "end_min": 1080, '
-    '"days": ["Monday"]}], "timezone": "Asia/Seoul", "auto_resume": true}.',
-)
-@_timeout_option
-@_retries_option
-def update_command(
-    campaign_id: str,
-    name: str | None,
-    call_time_window: Any,
+def run(
+    action: Callable[[Client], APIResponse[Campaign]],
+    *,
+    api_key: str | None,
+    base_url: str | None,
+    raw: bool,
     timeout: float | None,
     max_retries: int,
 ) -> None:
-    """Change a campaign's name and/or call window; print the updated campaign as JSON."""
-    if name is None and call_time_window is None:
-        raise click.UsageError("nothing to update: give --name and/or --call-time-window.")
-    _run(
-        lambda client: client.campaigns.update(
-            campaign_id, name=name, call_time_window=call_time_window
-        ),
-        timeout,
-        max_retries,
-    )
+    """Call ``action`` (a ``with_raw_response`` operation) and print its campaign, or the error."""
+    try:
+        client = Client(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+    except MissingAPIKeyError as exc:
+        raise click.UsageError(
+            "no API key: set the VOX_API_KEY environment variable. Or give --api-key."
+        ) from exc
+    except ValueError as exc:  # a base URL that is not one
+        raise click.BadParameter(str(exc), param_hint="'--base-url'") from exc
+    try:
+        with client:
+            response = action(client)
+            if raw:
+                _print_raw(response.http_response)
+            campaign = response.parse()
+    except VoxError as exc:
+        if raw and isinstance(exc, APIStatusError):
+            _print_raw(exc.response)
+        click.echo(describe(exc), err=True)
+        raise SystemExit(1) from None
+    if not raw:
+        text = json.dumps(campaign.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        click.echo(_LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+
+
+def _print_raw(response: httpx.Response) -> None:
+    click.echo(f"HTTP/1.1 {response.status_code} {response.reason_phrase}")
+    for name, value in response.headers.multi_items():
+        if name.lower() not in ("authorization", "proxy-authorization"):
+            click.echo(f"{name}: {value}")
+    click.echo("")
+    click.echo(response.content.decode("utf-8", "backslashreplace"))
+
+
+def describe(exc: VoxError) -> str:
+    """One clear message: status, code and message, or the findings (and the request id)."""
+    if isinstance(exc, APIStatusError):
+        return f"error: {exc}"
+    if isinstance(exc, RequestValidationError):
+        lines = [f"error: {exc.operation} refused before sending:"]
+        lines += [_line(f) for f in explained(exc.findings, exc.schema, exc.body)]
+        return "\n".join(lines)
+    if isinstance(exc, ResponseValidationError):
+        request = exc.response.request
+        head = f"HTTP {exc.status_code} from {request.method} {request.url.path} broke the contract"
+        if exc.request_id is not None:
+            head += f" [request id {exc.request_id}]"
+        return "\n".join([f"error: {head}:", *map(_line, exc.findings)])
+    return f"error: {exc}"
+
+
+def _line(finding: Finding) -> str:
+    return f"  {finding.path or '/'}: {finding.message} [{finding.rule}]"
+
+
+def explained(findings: list[Finding], schema: str | None, body: Any) -> list[Finding]:
+    """The findings, each schema finding that a business rule states better replaced by it.
+
+    The validator hides a value the schema rejected from the business rules, so a blank name is
+    only ``'   ' does not match '\\\\S'``. Run on the refused body, the rule of that member says
+    why in the docs' terms (``'   ' is only whitespace: a name has 1..255 characters``).
+    """
+    if schema is None or not isinstance(body, Mapping):
+        return findings
+    stated: dict[str, Finding] = {}
+    for rule in RULES:
+        if rule.check is None or schema not in rule.schemas:
+            continue
+        try:
+            for path, message in rule.check(body):
+                stated.setdefault(path, Finding(rule.id, rule.severity, path, message))
+        except Exception:
+            continue
+    out: list[Finding] = []
+    for finding in findings:
+        better = stated.get(finding.path) if finding.rule.startswith("schema/") else None
+        if better is None:
+            out.append(finding)
+        elif better not in out:
+            out.append(better)
+    return out

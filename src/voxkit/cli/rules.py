@@ -1,4 +1,8 @@
-"""``voxkit rules``: list the validation rules (IDs, severities, descriptions, docs sources)."""
+"""``voxkit rules``: list the validation rules (IDs, severities, descriptions, docs sources).
+
+The list is the rule registry (``vox_validators.rules``): the built-in rules, then the rules of
+installed packages (entry-point group ``voxkit.rules``) and of each ``--rules PATH_OR_MODULE``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import json
 
 import click
 
-from vox_validators import RULES
+import vox_validators.rules
+from vox_validators.rules import Rule, RuleError, check_extra_rules, entry_point_rules, load_rules
 
 _SCHEMA_RULE = (
     "schema/<keyword>",
@@ -25,14 +30,30 @@ _SCHEMA_RULE = (
     show_default=True,
     help="text for people, json (an array of rule objects) for tools.",
 )
-def rules_command(output_format: str) -> None:
+@click.option(
+    "--rules",
+    "rule_specs",
+    multiple=True,
+    metavar="PATH_OR_MODULE",
+    help="Also list the rules of this Python file or module (repeatable).",
+)
+@click.pass_context
+def rules_command(ctx: click.Context, output_format: str, rule_specs: tuple[str, ...]) -> None:
     """List every rule a finding can name: ID, severity, description and docs source."""
+    try:
+        extra = check_extra_rules(
+            [*entry_point_rules(), *(each for spec in rule_specs for each in load_rules(spec))]
+        )
+    except RuleError as error:  # a usage error: one line, no traceback
+        click.echo(f"voxkit: error: {error}", err=True)
+        ctx.exit(2)
+    listed: tuple[Rule, ...] = (*vox_validators.rules.RULES, *extra)
     if output_format == "json":
-        click.echo(json.dumps([rule.as_dict() for rule in RULES], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([rule.as_dict() for rule in listed], ensure_ascii=False, indent=2))
         return
-    for rule in RULES:
+    for rule in listed:
         click.echo(f"{rule.id:<16} {rule.severity:<8} {rule.description}")
         click.echo(f"{'':<26}source: {rule.source}")
-        click.echo(f"{'':<26}applies to: {', '.join(rule.schemas)}")
+        click.echo(f"{'':<26}applies to: {', '.join(rule.schemas) or 'no schema'}")
     rule_id, severity, description = _SCHEMA_RULE
     click.echo(f"{rule_id:<16} {severity:<8} {description}")

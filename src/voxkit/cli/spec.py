@@ -9,11 +9,11 @@ import click
 from voxkit.specdiff import (
     FORMATS,
     SPEC_PATH_IN_REPO,
+    DiffReport,
     Document,
     SpecLoadError,
-    diff_documents,
+    compare,
     git_toplevel,
-    load_file,
     load_git,
     render,
 )
@@ -65,24 +65,17 @@ def diff(
     if rev is not None and len(documents) > 1:
         raise click.UsageError("with --git REV, give at most NEW")
     try:
-        old, new = _load(documents, rev)
+        report = _compare(documents, rev)
     except SpecLoadError as exc:
         click.echo(f"voxkit spec diff: error: {exc}", err=True)
-        raise SystemExit(EXIT_UNUSABLE) from None
-    try:
-        report = diff_documents(old, new)
-    except RecursionError:
-        # Schemas nested thousands of levels deep: no real spec is, so refuse rather than crash.
-        click.echo("voxkit spec diff: error: the documents nest too deeply to compare", err=True)
         raise SystemExit(EXIT_UNUSABLE) from None
     click.echo(render(report, output_format), nl=False)
     if fail_on == "breaking" and report.breaking:
         raise SystemExit(EXIT_BREAKING)
 
 
-def _load(documents: tuple[str, ...], rev: str | None) -> tuple[Document, Document]:
+def _compare(documents: tuple[str, ...], rev: str | None) -> DiffReport:
     if rev is None:
-        return load_file(Path(documents[0])), load_file(Path(documents[1]))
-    old = load_git(rev)
-    new_path = Path(documents[0]) if documents else git_toplevel() / SPEC_PATH_IN_REPO
-    return old, load_file(new_path)
+        return compare(Path(documents[0]), Path(documents[1]))
+    old: Document = load_git(rev)
+    return compare(old, Path(documents[0]) if documents else git_toplevel() / SPEC_PATH_IN_REPO)

@@ -1,4 +1,8 @@
-"""``voxkit validate PATH... [options]``: the contract is in DESIGN.md ("Contracts other tools rely on").
+"""``voxkit validate PATH... [options]``: the contract is in docs/contracts.md.
+
+Built on the public readers and validator: :func:`vox_validators.sources.iter_records` gives the
+records of each input (named as on the command line), the engine batches them and validates each
+with :func:`vox_validators.validate_record`, here or in worker processes.
 
 Exit status: 0 when every record is valid; 1 when a record is invalid (with ``--fail-on warning``:
 or has a warning); 2 for a usage error or an input path that cannot be read (missing, a permission
@@ -10,28 +14,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, BinaryIO, Literal
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Literal, NoReturn
 
 import click
 
-from vox_validators import SCHEMAS
-from vox_validators.sources._discovery import InputFile, discover
-from voxkit.engine.local import BatchResult, WorkerDied, run
-from vox_validators.sources._read import UnreadableInput, open_input, read_batches
+from vox_validators import SCHEMAS, Rule
+from vox_validators.rules import RuleError, check_extra_rules, entry_point_rules, load_rules
+from vox_validators.sources import FORMATS as INPUT_FORMATS
+from vox_validators.sources import Discovery, InputFile, discover, is_recognised, iter_records
+from vox_validators.sources import Format as InputFormat
+from voxkit.engine.local import Batch, BatchResult, WorkerDied, batches, run
 from voxkit.engine.progress import Progress
-from vox_validators.sources._record import Batch
-from voxkit.report import (
-    FORMATS,
-    Format,
-    JUnitWriter,
-    Settings,
-    Tally,
-    jsonl_summary,
-    text_summary,
-)
-from vox_validators.sources._traffic import read_traffic
+from voxkit.report import FORMATS, Format, JUnitWriter, Settings, Tally, summary
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -63,19 +60,38 @@ class _ReadState:
         return self.done_bytes + current
 
 
+def _open(file: InputFile, stdin: BinaryIO) -> BinaryIO:
+    """``file`` opened for binary reading (stdin as it is); :class:`OSError` when it cannot be."""
+    if file.path is None:
+        return stdin
+    path = Path(file.path)
+    if path.is_dir():  # it was a file when the paths were listed
+        raise IsADirectoryError(21, "is a directory")
+    return path.open("rb")
+
+
 def _all_batches(
-    files: list[InputFile], schema: str, state: _ReadState, stdin: BinaryIO
+    files: list[InputFile],
+    schema: str,
+    input_format: InputFormat | None,
+    state: _ReadState,
+    stdin: BinaryIO,
 ) -> Iterator[Batch]:
     for file in files:
+        # Opened here rather than by iter_records: the progress line follows the stream, and a
+        # path that cannot be read is one error line, then the next path.
         try:
-            stream = open_input(file, stdin)
-        except UnreadableInput as error:
+            stream = _open(file, stdin)
+        except OSError as error:
             state.unreadable += 1
-            _error(str(error))
+            _error(f"{file.name}: cannot read: {error.strerror or error}")
             continue
         state.stream = stream if file.path is not None else None
+        # --input-format is for the inputs whose extension does not say their format.
+        read_as = None if is_recognised(file.name) else input_format
         try:
-            yield from read_batches(file, stream, schema, read_traffic)
+            records = iter_records(stream, format=read_as, schema=schema, name=file.name)
+            yield from batches(records)
         finally:
             state.stream = None
             state.done_bytes += file.size or 0
@@ -129,6 +145,42 @@ def _note(message: str) -> None:
     "use the schema their endpoint documents).",
 )
 @click.option(
+    "--input-format",
+    type=click.Choice(INPUT_FORMATS),
+    default=None,
+    help="How to read the inputs whose extension does not say it, standard input above all "
+    "(default: from the content).",
+)
+@click.option(
+    "--rules",
+    "rule_specs",
+    multiple=True,
+    metavar="PATH_OR_MODULE",
+    help="Also apply the rules defined at the top level of this Python file or module "
+    "(repeatable); installed packages add theirs through the voxkit.rules entry points.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="local: this machine (--jobs processes); spark: Apache Spark (needs voxkit[spark]).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    default=None,
+    help="The Spark master of --engine spark (default: spark-submit's, else local[*]).",
+)
+@click.option(
+    "--output",
+    "output_dir",
+    metavar="DIR",
+    default=None,
+    help="With --engine spark: write the per-record results as Parquet under DIR "
+    "(partitioned by source) and print only the summary.",
+)
+@click.option(
     "--color/--no-color",
     default=None,
     help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
@@ -146,6 +198,11 @@ def validate_command(
     strict: bool,
     jobs: int,
     schema: str,
+    input_format: InputFormat | None,
+    rule_specs: tuple[str, ...],
+    engine: Literal["local", "spark"],
+    spark_master: str | None,
+    output_dir: str | None,
     color: bool | None,
     progress: bool | None,
 ) -> None:
@@ -153,7 +210,7 @@ def validate_command(
 
     PATH is a file or a directory (read recursively); - is stdin. Formats: a JSON object or
     array, JSON Lines (.jsonl, .ndjson), vcrpy cassettes (.yaml, .yml), HAR (.har), and gzip of
-    any of them (.gz).
+    any of them (.gz); --input-format says it where no extension does.
 
     Exit status: 0 every record is valid; 1 a record is invalid (or, with --fail-on warning, has a
     warning); 2 usage error or unreadable input path.
@@ -162,21 +219,34 @@ def validate_command(
     stdout_is_terminal = _is_terminal(stdout)
     if color is None:
         color = output_format == "text" and stdout_is_terminal and "NO_COLOR" not in os.environ
-    if progress is None:
-        progress = _is_terminal(sys.stderr)
+    progress = _is_terminal(sys.stderr) if progress is None else progress
     settings = Settings(format=output_format, color=color, strict=strict, fail_on=fail_on)
-
-    found = discover(paths)
-    for note in found.notes:
-        _note(note)
-    for error in found.errors:
-        _error(error)
+    if engine == "local" and (spark_master is not None or output_dir is not None):
+        raise click.UsageError("--spark-master and --output need --engine spark")
+    rules = _extra_rules(rule_specs)
 
     def write(text: str) -> None:
         stdout.write(text.encode("utf-8", "backslashreplace"))
 
-    total_bytes = sum(file.size or 0 for file in found.files)
-    meter = Progress(progress, total_bytes, lambda text: click.echo(text, err=True, nl=False))
+    if engine == "spark":
+        _run_on_spark(
+            paths,
+            settings,
+            master=spark_master,
+            output_dir=output_dir,
+            rules=rules,
+            schema=schema,
+            input_format=input_format,
+            write=write,
+        )
+
+    found = _discover(paths)
+
+    meter = Progress(
+        progress,
+        sum(file.size or 0 for file in found.files),
+        lambda text: click.echo(text, err=True, nl=False),
+    )
     state = _ReadState()
     tally = Tally()
     junit = JUnitWriter(write) if output_format == "junit" else None
@@ -191,16 +261,14 @@ def validate_command(
             write(result.rendered)
         meter.update(state.position(), tally.records)
 
-    batches = _all_batches(found.files, schema, state, sys.stdin.buffer)
+    all_batches = _all_batches(found.files, schema, input_format, state, sys.stdin.buffer)
     try:
-        run(batches, settings, jobs, consume)
+        run(all_batches, settings, jobs, consume, rules=rules, rule_specs=rule_specs)
         meter.close()
         if junit is not None:
             junit.finish(tally)
-        elif output_format == "jsonl":
-            write(jsonl_summary(tally))
         else:
-            write(text_summary(tally, color))
+            write(summary(settings, tally))
         stdout.flush()
     except WorkerDied as error:
         meter.close()
@@ -214,6 +282,67 @@ def validate_command(
     if found.errors or state.unreadable:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if tally.failing else EXIT_VALID)
+
+
+def _discover(paths: tuple[str, ...]) -> Discovery:
+    """The input files; what was ignored or cannot be read is one line each on stderr."""
+    found = discover(paths)
+    for note in found.notes:
+        _note(note)
+    for error in found.errors:
+        _error(error)
+    return found
+
+
+def _extra_rules(rule_specs: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The rules of installed packages and of each --rules spec; a problem is a usage error."""
+    try:
+        return check_extra_rules(
+            [*entry_point_rules(), *(each for spec in rule_specs for each in load_rules(spec))]
+        )
+    except RuleError as error:
+        _error(str(error))
+        sys.exit(EXIT_USAGE)
+
+
+def _run_on_spark(
+    paths: tuple[str, ...],
+    settings: Settings,
+    *,
+    master: str | None,
+    output_dir: str | None,
+    rules: tuple[Rule, ...],
+    schema: str,
+    input_format: InputFormat | None,
+    write: Callable[[str], None],
+) -> NoReturn:
+    """``--engine spark``: the same output and exit status as the local engine, from Spark."""
+    from voxkit.engine import spark as spark_engine  # noqa: PLC0415 - PySpark is optional
+
+    if not spark_engine.pyspark_available():
+        raise click.UsageError(spark_engine.MISSING_PYSPARK)
+    try:
+        outcome = spark_engine.run_spark(
+            paths,
+            settings,
+            master=master,
+            output_dir=output_dir,
+            rules=rules,
+            schema=schema,
+            input_format=input_format,
+            write=write,
+            note=_note,
+            error=_error,
+            stdin=sys.stdin.buffer.read,
+        )
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_INVALID)
+    if outcome.unreadable:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_INVALID if outcome.tally.failing else EXIT_VALID)
 
 
 def _is_terminal(stream: IO[Any]) -> bool:

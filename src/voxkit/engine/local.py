@@ -1,27 +1,59 @@
 """Validating batches of records, in this process or in a pool of worker processes.
 
-A batch is validated and rendered by :func:`run_batch` (a plain picklable function). With
-``jobs > 1`` batches go to a process pool (:class:`~concurrent.futures.ProcessPoolExecutor`, so a
-worker that dies is an error rather than a hang); at most three batches per worker are in flight
-(memory stays flat when reading is faster than validating), lines of a regular file are read by
-the worker itself rather than piped, and results are written in submission order, so the output is
-the same whatever the number of jobs.
+A batch (consecutive records of one source, as :func:`vox_validators.sources.iter_records` yields
+them) is validated with :func:`vox_validators.validate_record` and rendered by :func:`run_batch`, a
+plain picklable function. With ``jobs > 1`` batches go to a process pool
+(:class:`~concurrent.futures.ProcessPoolExecutor`, so a worker that dies is an error rather than a
+hang); at most three batches per worker are in flight (memory stays flat when reading is faster
+than validating), and results are handed on in submission order, so the output is the same
+whatever the number of jobs.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
+import pickle
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
+from typing import Any
 
-from vox_validators import Finding, validate_json
-from vox_validators.sources._record import Batch, LinesBatch, RecordsBatch, parse_finding
+from vox_validators import Finding, Rule, validate_record
+from vox_validators.rules import load_rules
+from vox_validators.sources import Record
 from voxkit.report import Settings, Tally, clean_renderer, renderer
+
+#: A batch is cut after about this many bytes of record data...
+BATCH_BYTES = 1024 * 1024
+#: ... or this many records, whichever comes first.
+BATCH_RECORDS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Consecutive records of one source (a batch never spans two sources: junit needs that)."""
+
+    source: str
+    records: tuple[Record, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # To a worker as columns: about half the cost of pickling the records one by one, paid
+        # by the main process, which also reads every input.
+        records = self.records
+        columns = tuple(tuple(map(column, records)) for column in _COLUMNS)
+        return (_batch_of_columns, (self.source, columns))
+
+
+_COLUMNS = tuple(attrgetter(name) for name in ("line", "index", "data", "schema", "findings"))
+
+
+def _batch_of_columns(source: str, columns: tuple[tuple[Any, ...], ...]) -> Batch:
+    return Batch(source, tuple(map(Record, repeat(source), *columns)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,34 +63,24 @@ class BatchResult:
     tally: Tally
 
 
-def _lines_data(batch: LinesBatch) -> bytes | None:
-    if not batch.data and batch.origin is not None:
-        return _read_slice(*batch.origin)
-    return batch.data
-
-
-def _read_slice(path: str, offset: int, length: int) -> bytes | None:
-    try:
-        with open(path, "rb") as file:  # noqa: PTH123 - os-level read of one slice
-            data = os.pread(file.fileno(), length, offset)
-    except OSError:
-        return None
-    return data if len(data) == length else None
-
-
-def _shipped(batch: Batch) -> Batch:
-    """``batch`` as sent to a worker: lines of a regular file are read there, not piped."""
-    if isinstance(batch, LinesBatch) and batch.origin is not None:
-        return replace(batch, data=b"")
-    return batch
-
-
-def _validate(data: bytes, schema: str, strict: bool) -> list[Finding]:
-    try:
-        return validate_json(data, schema, strict=strict)
-    except Exception as error:  # a validator bug must not lose the other records
-        message = f"the validator failed on this record: {error!r}"
-        return [Finding("internal", "error", "", message)]
+def batches(records: Iterable[Record]) -> Iterator[Batch]:
+    """``records`` in batches of about :data:`BATCH_BYTES` or :data:`BATCH_RECORDS`, by source."""
+    pending: list[Record] = []
+    size = 0
+    source = ""
+    for record in records:
+        if pending and record.source != source:
+            yield Batch(source, tuple(pending))
+            pending, size = [], 0
+        source = record.source
+        pending.append(record)
+        if record.data is not None:
+            size += len(record.data)
+        if size >= BATCH_BYTES or len(pending) >= BATCH_RECORDS:
+            yield Batch(source, tuple(pending))
+            pending, size = [], 0
+    if pending:
+        yield Batch(source, tuple(pending))
 
 
 class _BatchOutput:
@@ -79,9 +101,6 @@ class _BatchOutput:
             self.parts.append(self.render_clean(line, index))
 
     def add(self, line: int | None, index: int | None, findings: list[Finding]) -> None:
-        if not findings:
-            self.clean(line, index)
-            return
         errors = sum(1 for finding in findings if finding.severity == "error")
         warnings = len(findings) - errors
         valid = errors == 0
@@ -101,38 +120,60 @@ class _BatchOutput:
         return BatchResult(self.source, "".join(self.parts), self.tally)
 
 
-def run_batch(batch: Batch, settings: Settings) -> BatchResult:
-    """Validate and render every record of ``batch``."""
+# The extra rules of this worker process (set by _start_worker); the main process passes its own.
+_worker_rules: tuple[Rule, ...] = ()
+# A rule as sent to a worker: its id, and the pickled rule when it pickles.
+_Shipped = tuple[str, bytes | None]
+
+
+def run_batch(batch: Batch, settings: Settings, rules: Sequence[Rule] | None = None) -> BatchResult:
+    """Validate and render every record of ``batch`` (``rules``: by default this worker's)."""
     output = _BatchOutput(batch.source, settings)
     strict = settings.strict
-    if isinstance(batch, RecordsBatch):
-        for record in batch.records:
-            findings = list(record.findings)
-            if record.data is not None:
-                findings += _validate(record.data, record.schema, strict)
-            output.add(record.line, record.index, findings)
-        return output.result()
-    data = _lines_data(batch)
-    if data is None:
-        message = "the file changed while it was being read; these lines were not validated"
-        output.add(batch.first_line, None, [parse_finding(message)])
-        return output.result()
-    schema, line = batch.schema, batch.first_line
+    extra = _worker_rules if rules is None else rules
     add, clean = output.add, output.clean
-    for raw in data.split(b"\n"):  # the hot loop: one JSON Lines record per line
-        if raw and not raw.isspace():
-            findings = _validate(raw, schema, strict)
-            if findings:
-                add(line, None, findings)
-            else:
-                clean(line, None)
-        line += 1
+    for record in batch.records:  # the hot loop
+        findings = validate_record(record, strict=strict, rules=extra)
+        if findings:
+            add(record.line, record.index, findings)
+        else:
+            clean(record.line, record.index)
     return output.result()
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the main process's business: workers must not print tracebacks of their own."""
+def _shipped(rules: Sequence[Rule], rule_specs: tuple[str, ...]) -> tuple[_Shipped, ...]:
+    """Each rule's id and, when it pickles, the rule itself (a worker unpickles it only when no
+    ``--rules`` spec defines that id: a rule from a user's file need not be importable there)."""
+    shipped = []
+    for rule in rules:
+        try:
+            payload: bytes | None = pickle.dumps(rule)
+        except Exception as error:  # a lambda, a closure: only a spec can bring it to a worker
+            if not rule_specs:
+                raise ValueError(
+                    f"rule {rule.id} cannot be sent to worker processes: {error}"
+                ) from error
+            payload = None
+        shipped.append((rule.id, payload))
+    return tuple(shipped)
+
+
+def _start_worker(rule_specs: tuple[str, ...], shipped: tuple[_Shipped, ...]) -> None:
+    # Ctrl-C is the main process's business: workers must not print tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not shipped:
+        return
+    reloaded = {rule.id: rule for spec in rule_specs for rule in load_rules(spec)}
+    rules = []
+    for rule_id, payload in shipped:
+        if rule_id in reloaded:
+            rules.append(reloaded[rule_id])
+        elif payload is not None:
+            rules.append(pickle.loads(payload))
+        else:
+            raise RuntimeError(f"rule {rule_id} is in none of the --rules {rule_specs}")
+    global _worker_rules  # noqa: PLW0603 - one per worker process, set once at its start
+    _worker_rules = tuple(rules)
 
 
 class WorkerDied(Exception):
@@ -144,21 +185,35 @@ def run(
     settings: Settings,
     jobs: int,
     consume: Callable[[BatchResult], None],
+    *,
+    rules: tuple[Rule, ...] = (),
+    rule_specs: tuple[str, ...] = (),
 ) -> None:
-    """Validate every batch, handing each result to ``consume`` in input order."""
+    """Validate every batch, handing each result to ``consume`` in input order.
+
+    ``rules`` are the extra rules, run after the built-in ones on every record. ``rule_specs``
+    are the ``--rules`` specs (paths or module names) some of them were loaded from: each worker
+    process re-loads those with :func:`vox_validators.rules.load_rules` and uses, for every rule of
+    ``rules``, the re-loaded rule of the same id, or else the rule itself, pickled (an entry-point
+    rule, in an importable module). :class:`ValueError` when a rule neither pickles nor can come
+    from a spec.
+    """
     if jobs <= 1:
         for batch in batches:
-            consume(run_batch(batch, settings))
+            consume(run_batch(batch, settings, rules))
         return
     in_flight_limit = 3 * jobs
     context = multiprocessing.get_context()
     try:
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_ignore_interrupts
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(rule_specs, _shipped(rules, rule_specs)),
         ) as pool:
             pending: deque[Future[BatchResult]] = deque()
             for batch in batches:
-                pending.append(pool.submit(run_batch, _shipped(batch), settings))
+                pending.append(pool.submit(run_batch, batch, settings))
                 while len(pending) >= in_flight_limit or (pending and pending[0].done()):
                     consume(pending.popleft().result())
             while pending:

@@ -1,14 +1,25 @@
-"""``voxkit spec diff``: what a change of the OpenAPI document means for strict-client users.
+"""``voxkit spec diff`` as a library: what a change of the OpenAPI document means for
+strict-client users.
 
-- ``load_file`` / ``load_git`` read a document (``SpecLoadError`` with a one-line message
-  when they cannot);
-- ``diff_documents`` compares two documents into a ``DiffReport`` of ``Change``s, each with
-  a check id from ``CHECKS`` and its ``Classification``;
-- ``render`` prints a report as text, Markdown or JSON.
+::
+
+    from pathlib import Path
+    from voxkit.specdiff import compare
+
+    report = compare(Path("old.yaml"), Path("new.yaml"))   # or bytes, str text, parsed mappings
+    for change in report.changes:
+        print(change.classification, change.id, change.message)
+
+- ``compare(old, new)`` gives a ``DiffReport`` of ``Change``s, each with a check id from
+  ``CHECKS`` and its ``Classification``; ``SpecLoadError`` (one-line message) when a document
+  cannot be used;
+- ``load_file`` / ``load_git`` / ``parse`` read a ``Document`` (``load_git`` reads
+  ``SPEC_PATH_IN_REPO`` at a revision); ``diff_documents`` compares two of them;
+- ``render`` prints a report as text, Markdown or JSON (``FORMATS``).
 """
 
 from voxkit.specdiff._checks import CHECKS, OASDIFF_CHECK_IDS, Check, Classification
-from voxkit.specdiff._compare import diff_documents
+from voxkit.specdiff._compare import compare, diff_documents
 from voxkit.specdiff._errors import SpecLoadError
 from voxkit.specdiff._load import (
     SPEC_PATH_IN_REPO,
@@ -32,6 +43,7 @@ __all__ = [
     "DiffReport",
     "Document",
     "SpecLoadError",
+    "compare",
     "diff_documents",
     "git_toplevel",
     "load_file",

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from voxkit.specdiff._load import Document
+from vox_validators.jsonpointer import deref, join
+from voxkit.specdiff._errors import SpecLoadError
+from voxkit.specdiff._load import Document, Source, load
 from voxkit.specdiff._nodes import (
     at,
     mapping,
@@ -24,11 +26,27 @@ from voxkit.specdiff._nodes import (
     union,
 )
 from voxkit.specdiff._record import DiffReport
-from voxkit.specdiff._refs import deref, join
 from voxkit.specdiff._schemas import SchemaComparer, Where
 
 
+def compare(old: Source, new: Source) -> DiffReport:
+    """Every change from the OpenAPI document ``old`` to ``new``, and whether it breaks.
+
+    Each document may be a path (``os.PathLike``), its text (``bytes`` or ``str``, YAML or
+    JSON), an already-parsed mapping, or a ``Document``. A document that cannot be read, parsed
+    or used (not OpenAPI 3.x, an unresolvable local ``$ref``, nested too deeply) raises
+    ``SpecLoadError`` with a one-line message; texts and mappings are named ``<old>``/``<new>``.
+    """
+    old_document, new_document = load(old, "<old>"), load(new, "<new>")
+    try:
+        return diff_documents(old_document, new_document)
+    except RecursionError:
+        # Schemas nested thousands of levels deep: no real spec is, so refuse rather than crash.
+        raise SpecLoadError("the documents nest too deeply to compare") from None
+
+
 def diff_documents(old: Document, new: Document) -> DiffReport:
+    """``compare`` for two documents already loaded (``RecursionError`` is not caught)."""
     differ = _Differ(old.content, new.content)
     differ.run()
     return DiffReport(old=old.label, new=new.label, changes=differ.changes())

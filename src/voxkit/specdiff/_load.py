@@ -1,4 +1,4 @@
-"""Reading an OpenAPI document from a file or from a git revision.
+"""Reading an OpenAPI document from a file, a git revision, text or an already-parsed mapping.
 
 Every failure (missing file, invalid YAML or JSON, a top level that is not a mapping, an
 unresolvable local ``$ref``, a bad git revision) becomes one ``SpecLoadError`` whose message
@@ -7,15 +7,17 @@ is a single line naming the source, so the command line never shows a traceback.
 
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from vox_validators.jsonpointer import iter_refs, lookup
 from voxkit.specdiff._errors import SpecLoadError
-from voxkit.specdiff._refs import iter_refs, resolves
 
 # The committed spec, relative to the repository root: what `--git REV` reads at REV.
 SPEC_PATH_IN_REPO = "openapi/vox-campaigns-v3.yaml"
@@ -68,17 +70,58 @@ def _run_git(args: list[str], cwd: Path) -> bytes:
     return result.stdout
 
 
-def parse(raw: bytes, label: str) -> Document:
+def parse(raw: bytes | str, label: str) -> Document:
     """Parse YAML (JSON is a subset) and check it is a self-contained OpenAPI document."""
     try:
-        return _parse(raw, label)
+        return _check(_parse(raw, label), label)
     except RecursionError as exc:
         raise SpecLoadError(f"{label}: nested too deeply to read") from exc
 
 
-def _parse(raw: bytes, label: str) -> Document:
+def from_mapping(content: Mapping[str, Any], label: str) -> Document:
+    """An already-parsed document, checked as ``parse`` checks one."""
     try:
-        content = yaml.safe_load(raw)
+        return _check(_plain(content), label)
+    except RecursionError as exc:
+        raise SpecLoadError(f"{label}: nested too deeply to read") from exc
+
+
+Source = Document | Mapping[str, Any] | bytes | str | os.PathLike[str]
+"""A document as ``compare`` takes it (see ``load``)."""
+
+
+def load(source: Source, label: str) -> Document:
+    """``source`` as a checked ``Document``.
+
+    A ``Document`` is used as it is, a mapping is an already-parsed document, ``bytes`` and
+    ``str`` are the document's text (YAML or JSON), and an ``os.PathLike`` names a file.
+    ``label`` names a text or a mapping in messages; a file is named by its path.
+    """
+    if isinstance(source, Document):
+        return source
+    if isinstance(source, os.PathLike):
+        return load_file(Path(source))
+    if isinstance(source, Mapping):
+        return from_mapping(source, label)
+    if isinstance(source, bytes):
+        return parse(source, label)
+    if isinstance(source, str):
+        try:
+            return parse(source, label)
+        except SpecLoadError as exc:
+            if "\n" in source or source.lstrip().startswith(("{", "[")):
+                raise
+            # One line of text that is no JSON and no document is most likely a file name.
+            raise SpecLoadError(f"{exc} (a str is the text; give a file as a Path)") from None
+    raise SpecLoadError(
+        f"{label}: a {type(source).__name__} is not a document"
+        " (give a path, the text as bytes or str, or a parsed mapping)"
+    )
+
+
+def _parse(raw: bytes | str, label: str) -> Any:
+    try:
+        return yaml.safe_load(raw)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else label
@@ -86,6 +129,18 @@ def _parse(raw: bytes, label: str) -> Document:
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SpecLoadError(f"{label}: invalid YAML/JSON: {first}") from exc
+
+
+def _plain(node: Any) -> Any:
+    # Any Mapping becomes a dict and any tuple a list: the walk and the pointers test for those.
+    if isinstance(node, Mapping):
+        return {key: _plain(value) for key, value in node.items()}
+    if isinstance(node, list | tuple):
+        return [_plain(value) for value in node]
+    return node
+
+
+def _check(content: Any, label: str) -> Document:
     if not isinstance(content, dict):
         kind = "empty" if content is None else f"a {type(content).__name__}"
         raise SpecLoadError(
@@ -98,6 +153,6 @@ def _parse(raw: bytes, label: str) -> Document:
         if name in content and not isinstance(content[name], dict | None):
             raise SpecLoadError(f"{label}: /{name} is not a mapping")
     for pointer, ref in iter_refs(content):
-        if not resolves(content, ref):
+        if not lookup(content, ref)[0]:
             raise SpecLoadError(f"{label}: unresolvable $ref {ref!r} at {pointer}")
     return Document(label=label, content=content)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from vox_validators.jsonpointer import deref, existing, join
 from voxkit.specdiff._checks import CHECKS, Classification
 from voxkit.specdiff._nodes import at, mapping, materialize, union
-from voxkit.specdiff._refs import deref, existing, join
 
 DOC_KEYS = ("summary", "description", "title")
 EXAMPLE_KEYS = ("example", "examples")

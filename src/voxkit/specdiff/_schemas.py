@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from vox_validators.jsonpointer import deref, join
 from voxkit.specdiff._checks import LOWER_BOUNDS, OTHER_CONSTRAINTS, UPPER_BOUNDS
 from voxkit.specdiff._nodes import (
     at,
@@ -20,7 +21,6 @@ from voxkit.specdiff._nodes import (
     unwrap_null,
 )
 from voxkit.specdiff._record import Recorder
-from voxkit.specdiff._refs import deref, join
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 A predicate answers one question: "is this value certainly valid?". ``True`` means jsonschema
 (Draft 2020-12, no format assertion) would report no error at all; ``False`` means "maybe not",
-and the caller asks jsonschema itself (see ``_exact``). So a predicate may be conservative but
-must never be optimistic. Being conservative costs speed, never exactness:
+and the caller asks jsonschema itself (see ``jsonschema_reference``). So a predicate may be
+conservative but must never be optimistic. Being conservative costs speed, never exactness:
 
 - ``integer`` accepts only ``int`` (never ``bool``); a float such as ``1.0`` (an integer for
   jsonschema) answers "maybe", so floats never need the predicate to mimic jsonschema's rules,

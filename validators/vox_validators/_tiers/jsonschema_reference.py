@@ -15,6 +15,9 @@ component schemas are objects whose ``properties`` dominate that cost, so the ex
 When a keyword reads its sibling ``properties`` (``additionalProperties``, ...), the split
 would change its meaning, and the component schema runs whole. The findings and their order
 equal those of the full run; the differential tests compare the two.
+
+``without`` then gives the rules the record as they see it: what the schema rejected removed
+(``REJECTED`` in place of a rejected array item).
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from vox_validators._tiers.compiled_predicate import SchemaPredicates, compile_predicates
 from vox_validators._findings import Finding
-from vox_validators.jsonpointer import Path, pointer
 from vox_validators._schema import bundle, validator_for
+from vox_validators._tiers.compiled_predicate import SchemaPredicates, compile_predicates
+from vox_validators.jsonpointer import Path, pointer
+from vox_validators.rules._registry import REJECTED
 
 # Keywords whose result depends on the names listed in a sibling "properties".
 _READS_PROPERTIES = frozenset({"additionalProperties", "unevaluatedProperties"})
@@ -151,3 +155,37 @@ def finding_and_path(error: ValidationError) -> tuple[Finding, Path]:
         message=error.message,
     )
     return finding, tuple(path)
+
+
+def without(record: dict[str, Any], rejected: Iterable[Path]) -> dict[str, Any] | None:
+    """What the rules see of ``record``: a copy without the members at ``rejected`` paths, and
+    with ``REJECTED`` in place of rejected array items.
+
+    None when the record itself is rejected. Only the containers on a rejected path are copied.
+    """
+    paths = list(rejected)
+    if any(not path for path in paths):
+        return None
+    root: dict[str, Any] = dict(record)
+    copied: set[int] = {id(root)}
+    for path in paths:
+        container: Any = root
+        for token in path[:-1]:
+            try:
+                child = container[token]
+            except (KeyError, IndexError, TypeError):
+                break
+            if type(child) not in (dict, list):
+                break
+            if id(child) not in copied:
+                child = dict(child) if type(child) is dict else list(child)
+                copied.add(id(child))
+                container[token] = child
+            container = child
+        else:
+            last = path[-1]
+            if type(container) is dict:
+                container.pop(last, None)
+            elif type(container) is list and type(last) is int and 0 <= last < len(container):
+                container[last] = REJECTED
+    return root

@@ -1,13 +1,19 @@
 """msgspec decoders compiled from the bundle: decode and vouch for a record in one C pass.
 
-``msgspec.json.Decoder(struct).decode`` succeeds only when the document is well-formed UTF-8
-JSON whose members all have the declared types and bounds, and (``forbid_unknown_fields``)
-no member the schema does not list. Such a document is read identically by ``json.loads``
-(duplicate keys keep the last value in both; strings are validated UTF-8 in both; integers
-are exact, and a float, ``true`` or an integer beyond 64 bits for an ``integer`` fails the
-decode) and is valid for jsonschema. Anything that fails the decode takes the slower paths.
-Only keywords whose msgspec meaning equals jsonschema's are compiled; a schema using others
-gets no decoder.
+Two decoders per schema:
+
+- ``decoder_for(schema)``: structs with ``forbid_unknown_fields``. ``decode`` succeeds only when
+  the document is well-formed UTF-8 JSON whose members all have the declared types and bounds,
+  and no member the schema does not list. Such a document is read identically by ``json.loads``
+  (duplicate keys keep the last value in both; strings are validated UTF-8 in both; integers are
+  exact, and a float, ``true`` or an integer beyond 64 bits for an ``integer`` fails the decode)
+  and is valid for jsonschema; ``msgspec.to_builtins`` of the struct is the record as plain JSON.
+- ``decoder_for(schema, unknown_members=True)``: TypedDicts, decoded straight to plain dicts;
+  members the schema does not list are skipped (left out of the dict), so the decoder vouches
+  only together with ``skipping_is_safe``.
+
+Anything that fails the decode takes the slower tiers. Only keywords whose msgspec meaning equals
+jsonschema's are compiled; a schema using others gets no decoder.
 """
 
 from __future__ import annotations
@@ -15,12 +21,11 @@ from __future__ import annotations
 import keyword
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Required, TypedDict, is_typeddict
 
 import msgspec
 from jsonschema import Draft202012Validator
 
-from vox_validators.rules._builtin import GONE
 from vox_validators._schema import bundle
 
 _REF_PREFIX = "#/$defs/"
@@ -35,10 +40,10 @@ class Unsupported(Exception):
 def decoder_for(schema: str, *, unknown_members: bool = False) -> msgspec.json.Decoder[Any] | None:
     """A decoder vouching for ``schema``, or None when the schema cannot be compiled exactly.
 
-    With ``unknown_members=True`` the decoder skips members the schema does not list instead
-    of refusing them. msgspec skips such values without checking their UTF-8 and without the
-    nesting limit ``json.loads`` has, so a record it accepts is vouched for only together with
-    ``skipping_is_safe``.
+    With ``unknown_members=True`` the decoder (of TypedDicts, giving plain dicts) skips members
+    the schema does not list instead of refusing them. msgspec skips such values without
+    checking their UTF-8 and without the nesting limit ``json.loads`` has, so a record it
+    accepts is vouched for only together with ``skipping_is_safe``.
     """
     try:
         compiler = _Compiler(bundle()["$defs"], forbid_unknown=not unknown_members)
@@ -169,26 +174,29 @@ class _Compiler:
         required = set(schema.get("required", []))
         if not properties or not required <= set(properties):
             raise Unsupported(schema)
-        fields: list[Any] = []
+        members: dict[str, Any] = {}
         for key, subschema in properties.items():
             if not key.isidentifier() or keyword.iskeyword(key) or key.startswith("_"):
                 raise Unsupported(key)
-            member = self.type_of(subschema)
-            fields.append((key, member) if key in required else (key, member, GONE))
-        return msgspec.defstruct(
-            name,
-            fields,
-            forbid_unknown_fields=self._forbid_unknown,
-            kw_only=True,
-            omit_defaults=True,
-        )
+            members[key] = self.type_of(subschema)
+        if not self._forbid_unknown:
+            # A TypedDict leaves absent members out and unknown ones too: a plain dict.
+            typed = {key: Required[t] if key in required else t for key, t in members.items()}
+            return TypedDict(name, typed, total=False)  # type: ignore[operator]
+        fields = [
+            (key, member) if key in required else (key, member, msgspec.UNSET)
+            for key, member in members.items()
+        ]
+        # UNSET: an absent member stays absent in msgspec.to_builtins. gc=False: a decoded
+        # document has no cycles, and untracked structs decode a few percent faster.
+        return msgspec.defstruct(name, fields, forbid_unknown_fields=True, kw_only=True, gc=False)
 
 
 def _kind(member: Any) -> str:
     """The msgspec union slot a type takes."""
     if member is None:
         return "null"
-    if isinstance(member, type) and issubclass(member, msgspec.Struct):
+    if is_typeddict(member) or (isinstance(member, type) and issubclass(member, msgspec.Struct)):
         return "object"
     origin = getattr(member, "__origin__", None)
     if member is str or origin is Literal or (origin is Annotated and member.__origin__ is str):

@@ -1,30 +1,72 @@
-"""The registry of business rules: stable IDs, severities, and the docs statements behind them."""
+"""The rule registry: a rule is one function plus its metadata, declared together.
+
+The built-in rules are every ``Rule`` at the top level of the modules of this package (but the
+machinery: ``_registry``, ``_loading``, ``_docs``, ``_quiet_checks``): a new rule is one decorated function in one
+of them, or in a new module here, and nothing else. ``rules_of`` finds them exactly as
+``load_rules`` finds a user's; every tier of the validator runs every one of them.
+
+A rule's function receives the decoded record as a read-only mapping of plain JSON values
+(``dict``, ``list``, ``str``, ``int``, an integral ``float`` where jsonschema took one for an
+integer, ``bool``, ``None``) and yields ``(json_pointer, message)`` pairs. What the schema rejected
+is invisible: a rejected member is absent, a rejected array item is ``REJECTED``. The function
+must not modify the record (the other rules read the same one). Built-in rules read only the
+members the spec lists: the fastest tier hands them the record without the others.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
-from vox_validators._findings import Severity
+from vox_validators._findings import Finding, Severity
 
 CAMPAIGN = "Campaign"
 CREATE = "CreateCampaignRequest"
 UPDATE = "UpdateCampaignRequest"
 ENVELOPE = "ErrorEnvelope"
-_REQUESTS = (CREATE, UPDATE)
-_ALL = (CAMPAIGN, CREATE, UPDATE, ENVELOPE)
+REQUESTS = (CREATE, UPDATE)
+EVERY_SCHEMA = (CAMPAIGN, CREATE, UPDATE, ENVELOPE)
+
+Check = Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]]
+"""A rule's function: the record in, ``(json_pointer, message)`` pairs out."""
+
+_SEVERITIES = ("error", "warning")
+
+
+class _Rejected:
+    """An array item the schema rejected, as the rules see it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "REJECTED"
+
+    def __reduce__(self) -> str:
+        return "REJECTED"  # one object in every process
+
+
+REJECTED: Any = _Rejected()
+"""What a rule sees in place of an array item the schema rejected (compare with ``is``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule: ``id`` (stable), ``severity``, a one-line ``description``, and ``source``:
-    the docs statement (or spec decision) it derives from. ``schemas`` names the component
-    schemas it applies to."""
+    """One rule: ``id`` (stable), ``severity``, a one-line ``description``, ``source`` (the docs
+    statement or spec decision it derives from), the component ``schemas`` it applies to, and
+    ``check``, its function. A rule without ``check`` is catalogue-only: a finding the validator
+    or a reader makes itself (``parse``, ``drift``, ``internal``, ...)."""
 
     id: str
     severity: Severity
     description: str
     source: str
     schemas: tuple[str, ...] = (CAMPAIGN,)
+    check: Check | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -36,166 +78,160 @@ class Rule:
         }
 
 
-_GET_PAGE = "GET /v3/campaigns/{campaign_id}"
-_CREATE_PAGE = "POST /v3/campaigns"
-_UPDATE_PAGE = "PATCH /v3/campaigns/{campaign_id}"
-_CONTRACT = "v3 공개 계약 규칙 (API-wide v3 contract rules)"
+def rule(
+    id: str,
+    *,
+    severity: Severity,
+    schemas: Sequence[str] = (CAMPAIGN,),
+    description: str,
+    source: str,
+) -> Callable[[Check], Rule]:
+    """Declare a rule: ``@rule("ACME-E001", severity="error", ...)`` on its function.
 
-RULES: tuple[Rule, ...] = (
-    Rule(
-        "parse",
-        "error",
-        "The record is valid JSON (as Python's json.loads reads it).",
-        "DESIGN.md: unparseable input is a finding on that record, never a crash.",
-        _ALL,
-    ),
-    Rule(
-        "VOX-E001",
-        "error",
-        "Every call window satisfies 0 <= start_min < end_min <= 1440.",
-        f"{_CONTRACT}: '캠페인 통화 가능 시간은 분 단위 정수(start_min / end_min)를 사용합니다' "
-        "(minutes of the day); the range 0..1440 and start before end are spec decisions "
-        "(CallWindow.start_min).",
-        (CAMPAIGN, *_REQUESTS),
-    ),
-    Rule(
-        "VOX-E002",
-        "error",
-        "finished_at is null unless the status is terminal (success, fail, canceled).",
-        f"{_GET_PAGE}: finished_at '완료 시각입니다(unix ms). 완료 전에는 null입니다.'",
-    ),
-    Rule(
-        "VOX-E003",
-        "error",
-        "completed_calls + failed_calls <= total_calls.",
-        f"{_GET_PAGE}: total_calls '전체 발신 수', completed_calls '성공 발신 수', "
-        "failed_calls '실패+취소 발신 수': successes and failures are parts of all calls.",
-    ),
-    Rule(
-        "VOX-E004",
-        "error",
-        "total_calls, completed_calls and failed_calls are not negative.",
-        f"{_GET_PAGE}: the three fields are counts of calls ('발신 수').",
-    ),
-    Rule(
-        "VOX-E005",
-        "error",
-        "paused_at and paused_by are null unless the status is paused.",
-        f"{_GET_PAGE}: paused_at '일시정지 시각 (unix ms). 일시정지 아니면 null.'; paused_by "
-        "follows paused_at (spec decision, Campaign.paused_by).",
-    ),
-    Rule(
-        "VOX-E006",
-        "error",
-        "A paused campaign has paused_at and paused_by set.",
-        f"{_GET_PAGE}: paused_at '일시정지 시각'; paused_by '일시정지 주체 (user: 수동, system: "
-        "시간대 기반 자동)': a pause has a time and an author.",
-    ),
-    Rule(
-        "VOX-E007",
-        "error",
-        "0 <= active_concurrency <= concurrency.",
-        f"{_GET_PAGE}: concurrency '최대 동시 발신 수' (the maximum), active_concurrency "
-        "'현재 진행 중 동시 발신 수' (calls in progress now).",
-    ),
-    Rule(
-        "VOX-E008",
-        "error",
-        "concurrency is within 1..100.",
-        f"{_CREATE_PAGE}: concurrency '최대 동시 발신 수 (1~100)', '1 <= x <= 100'.",
-        (CAMPAIGN, CREATE),
-    ),
-    Rule(
-        "VOX-E009",
-        "error",
-        "Timestamps (*_at) are unix milliseconds: a 10- or 11-digit value looks like seconds.",
-        f"{_CONTRACT}: '_at으로 끝나는 타임스탬프는 unix milliseconds입니다. 일부 입력값은 호환성을 위해 "
-        "10~11자리 unix seconds도 허용하고 milliseconds로 정규화합니다' — inputs may be seconds, "
-        "responses are normalised to milliseconds, so only responses are checked.",
-    ),
-    Rule(
-        "VOX-E010",
-        "error",
-        "created_at is not after finished_at or paused_at.",
-        f"{_GET_PAGE}: created_at '리소스 생성 시각', finished_at '완료 시각', paused_at "
-        "'일시정지 시각': a campaign finishes or pauses after it is created.",
-    ),
-    Rule(
-        "VOX-E011",
-        "error",
-        "from_number and presentation_number are hyphen-less digit strings.",
-        f"{_GET_PAGE} and {_CREATE_PAGE}: from_number '발신 번호 (하이픈 없는 국내 번호)'; "
-        "presentation_number: organisation-approved numbers, stored as digits.",
-        (CAMPAIGN, CREATE),
-    ),
-    Rule(
-        "VOX-E012",
-        "error",
-        "name is 1..255 characters and not only whitespace.",
-        f"{_CREATE_PAGE}: '캠페인 이름. 1~255자. 공백만으로는 생성할 수 없습니다.'; {_UPDATE_PAGE}: "
-        "null, '' or whitespace-only names are refused with 400.",
-        (CAMPAIGN, *_REQUESTS),
-    ),
-    Rule(
-        "VOX-E013",
-        "error",
-        "call_time_window.timezone is a valid IANA time zone.",
-        f"{_GET_PAGE}: the example timezone is 'Asia/Seoul' (an IANA name); checked with zoneinfo "
-        "and tzdata.",
-        (CAMPAIGN, *_REQUESTS),
-    ),
-    Rule(
-        "VOX-W001",
-        "warning",
-        "A campaign at a terminal status (success, fail, canceled) has finished_at set.",
-        f"{_GET_PAGE}: finished_at '완료 시각 ... 완료 전에는 null': a finished campaign has a "
-        "finish time (a warning: the docs do not say every terminal status records one).",
-    ),
-    Rule(
-        "VOX-W002",
-        "warning",
-        "At a terminal status, completed_calls + failed_calls equals total_calls.",
-        f"{_GET_PAGE}: failed_calls counts failed and canceled calls together ('실패+취소'), so "
-        "after the end every call is one or the other; a warning, not an error, because the docs "
-        "do not say that calls never dialled when a campaign fails are counted as canceled.",
-    ),
-    Rule(
-        "VOX-W003",
-        "warning",
-        "paused_by 'system' (a time-window pause) comes with a call_time_window.",
-        f"{_GET_PAGE}: paused_by 'system': '시간대 기반 자동' (paused because of the call time "
-        "window); call_time_window '설정하지 않으면 null'.",
-    ),
-    Rule(
-        "VOX-W004",
-        "warning",
-        "Calls are active (active_concurrency > 0) only while the status is ongoing.",
-        f"{_GET_PAGE}: active_concurrency '현재 진행 중 동시 발신 수'; status 'ongoing' (진행 중) is "
-        "the running state.",
-    ),
-    Rule(
-        "VOX-W005",
-        "warning",
-        "The days of a call window are not empty.",
-        f"{_GET_PAGE}: windows[].days lists the weekdays a window applies to; an empty list "
-        "never opens.",
-        (CAMPAIGN, *_REQUESTS),
-    ),
-    Rule(
-        "VOX-W006",
-        "warning",
-        "The days of a call window are unique.",
-        f"{_GET_PAGE}: windows[].days lists weekdays; a repeated day is a likely mistake.",
-        (CAMPAIGN, *_REQUESTS),
-    ),
-    Rule(
-        "drift",
-        "warning",
-        "A field the spec does not list (only with strict=True / --strict).",
-        "Spec decision (Campaign): fields the docs do not list are allowed for forward "
-        "compatibility; strict mode reports them so spec drift is noticed.",
-        _ALL,
-    ),
+    The decorated name is bound to the ``Rule`` (its function is ``.check``). Declaring registers
+    nothing: the built-in rules are those of this package's modules, a user's are passed as
+    ``rules=`` or loaded with ``load_rules``.
+    """
+    if severity not in _SEVERITIES:
+        raise ValueError(f"{severity!r} is not a severity: use 'error' or 'warning'")
+    if isinstance(schemas, str):
+        raise TypeError(f"schemas={schemas!r} must be a sequence of schema names, not a string")
+    names = tuple(schemas)
+
+    def declare(check: Check) -> Rule:
+        # The decorated name is bound to the Rule, so the function is found as <name>.check:
+        # pickle looks it up there (by reference), as worker processes need.
+        qualname = getattr(check, "__qualname__", None)
+        if isinstance(qualname, str):
+            with contextlib.suppress(AttributeError, TypeError):
+                check.__qualname__ = f"{qualname}.check"
+        return Rule(id, severity, description, source, names, check)
+
+    return declare
+
+
+def rules_of(module: ModuleType) -> list[Rule]:
+    """Every ``Rule`` at the top level of ``module``, in definition order.
+
+    A rule whose function is defined in another module (a ``Rule`` imported here) is that
+    module's, and left out; each rule is listed once.
+    """
+    found: list[Rule] = []
+    seen: set[int] = set()
+    for value in list(vars(module).values()):
+        if not isinstance(value, Rule) or id(value) in seen:
+            continue
+        defined_in = getattr(value.check, "__module__", module.__name__)
+        if defined_in != module.__name__:
+            continue
+        seen.add(id(value))
+        found.append(value)
+    return found
+
+
+# The built-in modules in the order their rules run (so findings come in the order they always
+# have); a module not listed runs after these, in name order.
+_RUN_ORDER = (
+    "_names",
+    "_numbers",
+    "_status",
+    "_counts",
+    "_concurrency",
+    "_timestamps",
+    "_windows",
+    "_agent",
 )
+_MACHINERY = frozenset({"_docs", "_loading", "_quiet_checks", "_registry"})
+# Catalogue-only ids listed before the business rules in RULES; the others come after them.
+_LISTED_FIRST = ("parse",)
 
-RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+@dataclass(frozen=True, slots=True)
+class _Registry:
+    catalogue: tuple[Rule, ...]
+    """Every built-in rule, as ``RULES`` lists them."""
+    by_id: dict[str, Rule]
+    running: tuple[Rule, ...]
+    """The built-in rules with a function, in the order they run."""
+
+
+_current: list[_Registry] = []
+_running_by_schema: dict[str, tuple[Rule, ...]] = {}
+_quiet_by_schema: dict[str, Callable[[Mapping[str, Any]], bool]] = {}
+
+
+def builtin_modules() -> list[ModuleType]:
+    """The modules of the built-in rules, in run order."""
+    package = importlib.import_module(__name__.rpartition(".")[0])
+    names = {info.name for info in pkgutil.iter_modules(package.__path__)} - _MACHINERY
+    ordered = [name for name in _RUN_ORDER if name in names]
+    ordered += sorted(names - set(_RUN_ORDER))
+    return [importlib.import_module(f"{package.__name__}.{name}") for name in ordered]
+
+
+def discover() -> None:
+    """(Re)build the registry from the built-in modules; done once, on first use."""
+    found = [each for module in builtin_modules() for each in rules_of(module)]
+    by_id: dict[str, Rule] = {}
+    for each in found:
+        if each.id in by_id:
+            raise RuntimeError(f"{each.id!r} names two built-in rules")
+        by_id[each.id] = each
+    catalogue_only = [each for each in found if each.check is None]
+    first = [each for each in catalogue_only if each.id in _LISTED_FIRST]
+    last = [each for each in catalogue_only if each.id not in _LISTED_FIRST]
+    running = tuple(each for each in found if each.check is not None)
+    catalogue = (*first, *sorted(running, key=lambda each: each.id), *last)
+    _current[:] = [_Registry(catalogue, {each.id: each for each in catalogue}, running)]
+    _running_by_schema.clear()
+    _quiet_by_schema.clear()
+
+
+def registry() -> _Registry:
+    if not _current:
+        discover()
+    return _current[0]
+
+
+def running_for(schema: str) -> tuple[Rule, ...]:
+    """The built-in rules that run on a record of ``schema``, in order."""
+    rules = _running_by_schema.get(schema)
+    if rules is None:
+        rules = tuple(each for each in registry().running if schema in each.schemas)
+        _running_by_schema[schema] = rules
+    return rules
+
+
+def quiet_for(schema: str) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether no built-in rule of ``schema`` reports on a record (False: run them to see).
+
+    Derived from the running rules themselves (``_quiet_checks``), so it covers every one.
+    """
+    quiet = _quiet_by_schema.get(schema)
+    if quiet is None:
+        from vox_validators.rules._quiet_checks import quiet_check  # noqa: PLC0415 - a cycle
+
+        quiet = quiet_check(running_for(schema))
+        _quiet_by_schema[schema] = quiet
+    return quiet
+
+
+def extras_for(rules: Iterable[Rule], schema: str) -> tuple[Rule, ...]:
+    """The extra rules (``rules=``) that run on a record of ``schema``."""
+    return tuple(each for each in rules if each.check is not None and schema in each.schemas)
+
+
+def run_rules(rules: Iterable[Rule], record: Mapping[str, Any], out: list[Finding]) -> None:
+    """Append the findings of each rule on ``record`` to ``out``, running their generators.
+
+    A rule that raises adds one ``internal`` error (after what it yielded before); the others
+    still run. The validator asks the rules' quiet check (``quiet_for``) first: this runs only
+    on a record some rule reports on, and decides what is reported.
+    """
+    for each in rules:
+        try:
+            for path, message in each.check(record):  # type: ignore[misc]  # only rules with one
+                out.append(Finding(each.id, each.severity, path, message))
+        except Exception as error:  # a broken rule is a finding on this record, never a crash
+            message = f"rule {each.id} failed on this record: {error!r}"
+            out.append(Finding("internal", "error", "", message))

@@ -1,10 +1,10 @@
-"""Which files the command line names: paths, stdin, and directories walked in a stable order."""
+"""Which files a list of paths names: paths, stdin, and directories walked in a stable order."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vox_validators.sources._record import STDIN_NAME
@@ -18,7 +18,7 @@ RECOGNISED_SUFFIXES = JSON_SUFFIXES + JSON_LINES_SUFFIXES + CASSETTE_SUFFIXES + 
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One input: ``name`` as shown in reports, ``path`` on disk (None for stdin)."""
+    """One input: ``name`` as shown in reports, ``path`` on disk (None for stdin), its size."""
 
     name: str
     path: str | None
@@ -27,20 +27,22 @@ class InputFile:
 
 @dataclass(slots=True)
 class Discovery:
-    files: list[InputFile]
-    errors: list[str]
-    notes: list[str]
+    """The inputs that paths name, in order, with the errors and notes to show the user."""
+
+    files: list[InputFile] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def discover(arguments: Iterable[str]) -> Discovery:
-    """The input files named by the command line, in a deterministic order.
+    """The input files named by ``arguments`` (``-`` is stdin), in a deterministic order.
 
     Directories are walked recursively in sorted order; only files with a recognised extension
     (optionally ``.gz``) are read from them, and the others are counted in a note, as are hidden
     entries (``.name``) and symbolic links to directories (not followed: no loops). A missing path,
     an unreadable directory, or a directory without any input file is an error.
     """
-    found = Discovery(files=[], errors=[], notes=[])
+    found = Discovery()
     for argument in arguments:
         if argument == "-":
             found.files.append(InputFile(name=STDIN_NAME, path=None, size=None))
@@ -60,16 +62,7 @@ def _walk(directory: str, found: Discovery) -> None:
     def on_error(error: OSError) -> None:
         found.errors.append(f"{error.filename}: cannot list directory: {error.strerror}")
 
-    for root, dirs, files in os.walk(directory, onerror=on_error):
-        skipped = [name for name in dirs if name.startswith(".") or Path(root, name).is_symlink()]
-        ignored.extend(str(Path(root, name)) for name in skipped)
-        dirs[:] = sorted(name for name in dirs if name not in skipped)
-        for name in sorted(files):
-            path = str(Path(root, name))
-            if name.startswith(".") or not is_recognised(name):
-                ignored.append(path)
-            else:
-                found.files.append(InputFile(name=path, path=path, size=_size(path)))
+    found.files.extend(walk(directory, ignored.append, on_error))
     if ignored:
         shown = ", ".join(ignored[:3]) + (", ..." if len(ignored) > 3 else "")
         found.notes.append(
@@ -80,7 +73,25 @@ def _walk(directory: str, found: Discovery) -> None:
         found.errors.append(f"{directory}: directory contains no input files")
 
 
+def walk(
+    directory: str, ignore: Callable[[str], None], on_error: Callable[[OSError], None]
+) -> Iterator[InputFile]:
+    """The input files below ``directory`` in sorted order; ``ignore`` gets what is skipped."""
+    for root, dirs, files in os.walk(directory, onerror=on_error):
+        skipped = [name for name in dirs if name.startswith(".") or Path(root, name).is_symlink()]
+        for name in skipped:
+            ignore(str(Path(root, name)))
+        dirs[:] = sorted(name for name in dirs if name not in skipped)
+        for name in sorted(files):
+            path = str(Path(root, name))
+            if name.startswith(".") or not is_recognised(name):
+                ignore(path)
+            else:
+                yield InputFile(name=path, path=path, size=_size(path))
+
+
 def is_recognised(name: str) -> bool:
+    """Whether the extension of ``name`` (``.gz`` aside) says the format of the file."""
     lowered = name.lower().removesuffix(".gz")
     return lowered.endswith(RECOGNISED_SUFFIXES)
 

@@ -7,10 +7,9 @@ from collections.abc import Generator, Iterator
 
 from vox_validators.sources import _record as _records
 from vox_validators.sources._chunks import ReadError
-from vox_validators.sources._record import BATCH_BYTES, BATCH_RECORDS, Record, RecordsBatch, parse_finding
+from vox_validators.sources._record import Record, failed, too_large
 
 _WHITESPACE = b" \t\r\n"
-_MiB = 1024 * 1024
 
 # Everything up to the next bracket, comma (at the top) or unterminated string; strings whole.
 # (Unrolled loops: no alternation per character, no catastrophic backtracking.)
@@ -37,8 +36,6 @@ class ArraySplitter:
         self.eof = False
         self.counted_pos = 0  # the line number of buffer[counted_pos] is counted_line
         self.counted_line = 1
-        self.records: list[Record] = []
-        self.batch_size = 0
 
     def _refill(self, keep_from: int) -> int:
         """Drop the buffer before ``keep_from``, append a chunk; return how much was dropped."""
@@ -64,30 +61,16 @@ class ArraySplitter:
             self._line_at(pos)
             pos -= self._refill(pos)
 
-    def _emit(self, record: Record) -> Iterator[RecordsBatch]:
-        self.records.append(record)
-        self.batch_size += len(record.data or b"")
-        if len(self.records) >= BATCH_RECORDS or self.batch_size >= BATCH_BYTES:
-            yield self._flush()
+    def _failed(self, message: str, line: int | None, index: int | None = None) -> Record:
+        return failed(self.source, message, line=line, index=index, schema=self.schema)
 
-    def _flush(self) -> RecordsBatch:
-        batch = RecordsBatch(self.source, tuple(self.records))
-        self.records, self.batch_size = [], 0
-        return batch
-
-    def batches(self) -> Iterator[RecordsBatch]:
+    def records(self) -> Iterator[Record]:
         try:
             yield from self._split()
         except ReadError as error:
-            yield from self._emit(
-                Record(
-                    None, None, None, self.schema, (parse_finding(f"input ends early: {error}"),)
-                )
-            )
-        if self.records:
-            yield self._flush()
+            yield self._failed(f"input ends early: {error}", None)
 
-    def _split(self) -> Iterator[RecordsBatch]:
+    def _split(self) -> Iterator[Record]:
         pos = self._skip_whitespace(0) + 1  # past "["
         index = 0
         expecting_element = False
@@ -95,19 +78,16 @@ class ArraySplitter:
             pos = self._skip_whitespace(pos)
             if pos >= len(self.buffer):
                 message = f"the array is not closed: the input ends after {index} elements"
-                line = self._line_at(pos)
-                yield from self._emit(
-                    Record(line, None, None, self.schema, (parse_finding(message),))
-                )
+                yield self._failed(message, self._line_at(pos))
                 return
             char = self.buffer[pos : pos + 1]
             if char == b"]":
                 if expecting_element:  # a trailing comma: an empty element
-                    yield from self._emit(self._element(pos, pos, index))
+                    yield self._element(pos, pos, index)
                 yield from self._after_array(pos + 1)
                 return
             if char == b",":  # an empty element
-                yield from self._emit(self._element(pos, pos, index))
+                yield self._element(pos, pos, index)
                 index += 1
                 pos += 1
                 expecting_element = True
@@ -123,9 +103,7 @@ class ArraySplitter:
             else:  # the input ended inside the element
                 return
 
-    def _scan_element(
-        self, start: int, index: int
-    ) -> Generator[RecordsBatch, None, tuple[int, bytes]]:
+    def _scan_element(self, start: int, index: int) -> Generator[Record, None, tuple[int, bytes]]:
         """Find where the element at ``start`` ends: the position and the ``,`` or ``]`` there."""
         line = self._line_at(start)
         depth = 0
@@ -140,15 +118,12 @@ class ArraySplitter:
                 in_string = at < len(buffer)  # an unterminated string starts at ``at``
                 if self.eof:  # the input ends inside the element
                     data = None if oversized else buffer[start:].rstrip()
-                    yield from self._emit(self._record(line, index, data, oversized))
+                    yield self._record(line, index, data, oversized)
                     if depth == 0 and not in_string:  # a whole element, then the end
                         message = (
                             f"the array is not closed: the input ends after {index + 1} elements"
                         )
-                        where = self._line_at(len(buffer))
-                        yield from self._emit(
-                            Record(where, None, None, self.schema, (parse_finding(message),))
-                        )
+                        yield self._failed(message, self._line_at(len(buffer)))
                     return len(buffer), b""
                 scan = at
                 if not oversized and len(buffer) - start > _records.MAX_RECORD_BYTES:
@@ -159,7 +134,7 @@ class ArraySplitter:
                 elif in_string:  # a string too long to keep: skip it
                     after = self._skip_string(scan + 1)
                     if after is None:
-                        yield from self._emit(self._record(line, index, None, oversized))
+                        yield self._record(line, index, None, oversized)
                         return len(self.buffer), b""
                     scan = after
                 else:
@@ -179,7 +154,7 @@ class ArraySplitter:
             else:  # a comma at the top of the element
                 break
         data = None if oversized else buffer[start:at].rstrip()
-        yield from self._emit(self._record(line, index, data, oversized))
+        yield self._record(line, index, data, oversized)
         return at, token
 
     def _skip_string(self, pos: int) -> int | None:
@@ -202,19 +177,18 @@ class ArraySplitter:
 
     def _record(self, line: int, index: int, data: bytes | None, oversized: bool) -> Record:
         if oversized:
-            message = f"array element is larger than {_records.MAX_RECORD_BYTES // _MiB} MiB; not validated"
-            return Record(line, index, None, self.schema, (parse_finding(message),))
-        return Record(line, index, data, self.schema)
+            return self._failed(too_large("array element"), line, index)
+        return Record(self.source, line, index, data, self.schema)
 
     def _element(self, start: int, end: int, index: int) -> Record:
-        return Record(self._line_at(start), index, self.buffer[start:end].rstrip(), self.schema)
+        data = self.buffer[start:end].rstrip()
+        return Record(self.source, self._line_at(start), index, data, self.schema)
 
-    def _after_array(self, pos: int) -> Iterator[RecordsBatch]:
+    def _after_array(self, pos: int) -> Iterator[Record]:
         pos = self._skip_whitespace(pos)
         if pos < len(self.buffer):
-            line = self._line_at(pos)
             message = "unexpected data after the end of the top-level array"
-            yield from self._emit(Record(line, None, None, self.schema, (parse_finding(message),)))
+            yield self._failed(message, self._line_at(pos))
             while not self.eof:  # read to the end without keeping it
                 self._line_at(len(self.buffer))
                 self._refill(len(self.buffer))

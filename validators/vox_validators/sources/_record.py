@@ -1,61 +1,89 @@
-"""What the readers hand to the validator: records, grouped in batches of one source."""
+"""What the readers yield: records, and the one way to build a record that could not be read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from vox_validators import Finding
+from vox_validators._findings import Finding
 
 #: A record larger than this is reported (rule ``parse``) instead of being held in memory.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
-#: Readers cut their output into batches of about this many bytes of input.
-BATCH_BYTES = 1024 * 1024
-#: ... or this many records, whichever comes first.
-BATCH_RECORDS = 2000
 
 STDIN_NAME = "<stdin>"
+BYTES_NAME = "<bytes>"
+
+_MiB = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Record:
-    """One record of a source: its location, its encoded JSON document, and what reading found.
+    """One record of a source: where it is, its encoded JSON document, and what reading found.
 
-    ``data`` is None when there is nothing to validate (the reader's findings say why).
+    ``source`` names the input (a path, ``<stdin>``, ``<bytes>``); ``line`` is the 1-based line
+    where the record starts and ``index`` its 0-based position in its container (array element,
+    cassette interaction, HAR entry), each None when there is none. ``data`` is the encoded
+    document, or None when there is nothing to validate (``findings`` then say why). ``schema`` is
+    the component schema ``data`` is to be validated against, None when no documented one applies.
+    ``findings`` are the reader's own (rules ``parse``, ``undocumented``, ``not-captured``).
     """
 
+    source: str
     line: int | None
     index: int | None
     data: bytes | None
-    schema: str
+    schema: str | None
     findings: tuple[Finding, ...] = ()
 
+    def __init__(  # noqa: PLR0917 - the fields in order, as a dataclass takes them
+        self,
+        source: str,
+        line: int | None,
+        index: int | None,
+        data: bytes | None,
+        schema: str | None,
+        findings: tuple[Finding, ...] = (),
+    ) -> None:
+        # Records are made by the million: the __init__ a frozen dataclass generates calls
+        # object.__setattr__ per field, setting the slots directly is about twice as fast.
+        _set_source(self, source)
+        _set_line(self, line)
+        _set_index(self, index)
+        _set_data(self, data)
+        _set_schema(self, schema)
+        _set_findings(self, findings)
 
-@dataclass(frozen=True, slots=True)
-class RecordsBatch:
-    """Consecutive records of one source."""
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Records cross to worker processes by the thousand: a plain constructor call pickles
+        # several times faster than the default state dictionary of a slotted class.
+        return (
+            Record,
+            (self.source, self.line, self.index, self.data, self.schema, self.findings),
+        )
 
-    source: str
-    records: tuple[Record, ...]
+
+_set_source, _set_line, _set_index, _set_data, _set_schema, _set_findings = (
+    vars(Record)[name].__set__ for name in ("source", "line", "index", "data", "schema", "findings")
+)
 
 
-@dataclass(frozen=True, slots=True)
-class LinesBatch:
-    """Consecutive whole lines of a JSON Lines source, split by the worker (cheap for the reader).
+def failed(
+    source: str,
+    message: str,
+    *,
+    line: int | None = None,
+    index: int | None = None,
+    data: bytes | None = None,
+    schema: str | None = None,
+) -> Record:
+    """A record with one ``parse`` error: what a reader yields for whatever it cannot read.
 
-    Every non-blank line is a record of ``schema``; ``first_line`` is the 1-based number of the first.
-    ``origin`` (path, offset, length) says where the lines lie in a regular file, when they do:
-    a batch sent to a worker process then leaves ``data`` empty and the worker reads the file.
+    ``data`` is kept when there is a part worth validating (the partial last line of a truncated
+    input: the JSON parser then says where it breaks).
     """
-
-    source: str
-    first_line: int
-    data: bytes
-    schema: str
-    origin: tuple[str, int, int] | None = None
+    return Record(source, line, index, data, schema, (Finding("parse", "error", "", message),))
 
 
-Batch = RecordsBatch | LinesBatch
-
-
-def parse_finding(message: str) -> Finding:
-    return Finding(rule="parse", severity="error", path="", message=message)
+def too_large(what: str) -> str:
+    """The message of a record that is not held in memory (``what``: "line", "array element"...)."""
+    return f"{what} is larger than {MAX_RECORD_BYTES // _MiB} MiB; not validated"

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from vox_validators import Finding
-from vox_validators.sources._record import BATCH_RECORDS, Batch, Record, RecordsBatch, parse_finding
+from vox_validators._findings import Finding
+from vox_validators.sources._record import Record, failed
 
 _YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -117,21 +117,18 @@ def response_schema(method: str, url: str, status: int) -> str | Finding:
     )
 
 
-def read_traffic(source: str, whole: bytes, kind: str) -> Iterator[Batch]:
+def traffic_records(source: str, whole: bytes, kind: str) -> Iterator[Record]:
     """The records of a whole cassette (``kind`` "cassette") or HAR file (``kind`` "har")."""
-    records = list(_cassette_records(whole) if kind == "cassette" else _har_records(whole))
-    for start in range(0, len(records), BATCH_RECORDS):
-        yield RecordsBatch(source, tuple(records[start : start + BATCH_RECORDS]))
-
-
-def _failure(line: int | None, message: str) -> Record:
-    return Record(line, None, None, "", (parse_finding(message),))
+    if kind == "cassette":
+        yield from _cassette_records(source, whole)
+    else:
+        yield from _har_records(source, whole)
 
 
 # --------------------------------------------------------------------------- vcrpy cassettes
 
 
-def _cassette_records(whole: bytes) -> Iterator[Record]:
+def _cassette_records(source: str, whole: bytes) -> Iterator[Record]:
     loader = _CassetteLoader(whole)
     try:
         node = loader.get_single_node()
@@ -140,17 +137,17 @@ def _cassette_records(whole: bytes) -> Iterator[Record]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        yield _failure(line, f"not a readable YAML cassette: {problem}")
+        yield failed(source, f"not a readable YAML cassette: {problem}", line=line)
         return
     finally:
         loader.dispose()
     interactions = data.get("interactions") if isinstance(data, dict) else None
     if not isinstance(interactions, list):
-        yield _failure(None, "not a vcrpy cassette: no 'interactions' list")
+        yield failed(source, "not a vcrpy cassette: no 'interactions' list")
         return
     lines = _interaction_lines(node, len(interactions))
     for index, interaction in enumerate(interactions):
-        yield _cassette_record(interaction, index, lines[index])
+        yield _cassette_record(source, interaction, index, lines[index])
 
 
 def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -174,21 +171,23 @@ def _interaction_lines(root: yaml.Node, count: int) -> list[int | None]:
     return lines
 
 
-def _cassette_record(interaction: object, index: int, line: int | None) -> Record:
+def _cassette_record(source: str, interaction: object, index: int, line: int | None) -> Record:
     request = interaction.get("request") if isinstance(interaction, dict) else None
     response = interaction.get("response") if isinstance(interaction, dict) else None
     if not isinstance(request, dict) or not isinstance(response, dict):
-        return _located(line, index, "interaction has no 'request' and 'response' mappings")
+        message = "interaction has no 'request' and 'response' mappings"
+        return failed(source, message, line=line, index=index)
     method, uri = request.get("method"), request.get("uri")
     status_field = response.get("status")
     status = status_field.get("code") if isinstance(status_field, dict) else None
     if status is None:
         status = response.get("status_code")  # httpx cassettes of older vcrpy versions
     if not isinstance(method, str) or not isinstance(uri, str) or type(status) is not int:
-        return _located(line, index, "interaction lacks the request method, uri or status code")
+        message = "interaction lacks the request method, uri or status code"
+        return failed(source, message, line=line, index=index)
     schema = response_schema(method, uri, status)
     if isinstance(schema, Finding):
-        return Record(line, index, None, "", (schema,))
+        return Record(source, line, index, None, None, (schema,))
     body = response.get("body")
     raw = body.get("string") if isinstance(body, dict) else response.get("content", body)
     if raw is None:
@@ -196,15 +195,12 @@ def _cassette_record(interaction: object, index: int, line: int | None) -> Recor
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogatepass")
     if not isinstance(raw, bytes | bytearray):
-        return _located(line, index, f"response body is a {type(raw).__name__}, not text")
+        message = f"response body is a {type(raw).__name__}, not text"
+        return failed(source, message, line=line, index=index)
     decoded = _decode_content(bytes(raw), _header(response.get("headers"), "content-encoding"))
     if isinstance(decoded, str):
-        return _located(line, index, decoded)
-    return Record(line, index, decoded, schema)
-
-
-def _located(line: int | None, index: int, message: str) -> Record:
-    return Record(line, index, None, "", (parse_finding(message),))
+        return failed(source, decoded, line=line, index=index)
+    return Record(source, line, index, decoded, schema)
 
 
 def _header(headers: object, name: str) -> str:
@@ -237,43 +233,50 @@ def _decode_content(raw: bytes, encoding: str) -> bytes | str:
 # --------------------------------------------------------------------------- HAR
 
 
-def _har_records(whole: bytes) -> Iterator[Record]:
+def _har_records(source: str, whole: bytes) -> Iterator[Record]:
     try:
         document = json.loads(whole)
     except (ValueError, RecursionError) as error:
-        yield _failure(None, f"not a readable HAR file: {error}")
+        yield failed(source, f"not a readable HAR file: {error}")
         return
     log = document.get("log") if isinstance(document, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
-        yield _failure(None, "not a HAR file: no 'log.entries' list")
+        yield failed(source, "not a HAR file: no 'log.entries' list")
         return
     for index, entry in enumerate(entries):
-        yield _har_record(entry, index)
+        yield _har_record(source, entry, index)
 
 
-def _har_record(entry: object, index: int) -> Record:
+def _not_captured(source: str, index: int, message: str) -> Record:
+    finding = Finding("not-captured", "warning", "", message)
+    return Record(source, None, index, None, None, (finding,))
+
+
+def _har_record(source: str, entry: object, index: int) -> Record:
     request = entry.get("request") if isinstance(entry, dict) else None
     response = entry.get("response") if isinstance(entry, dict) else None
     if not isinstance(request, dict) or not isinstance(response, dict):
-        return _located(None, index, "entry has no 'request' and 'response' objects")
+        return failed(source, "entry has no 'request' and 'response' objects", index=index)
     method, url, status = request.get("method"), request.get("url"), response.get("status")
     if not isinstance(method, str) or not isinstance(url, str) or type(status) is not int:
-        return _located(None, index, "entry lacks the request method, url or response status")
+        message = "entry lacks the request method, url or response status"
+        return failed(source, message, index=index)
     if status == 0:
         message = f"{method} {url} got no response (status 0); nothing to validate"
-        return Record(None, index, None, "", (Finding("not-captured", "warning", "", message),))
+        return _not_captured(source, index, message)
     schema = response_schema(method, url, status)
     if isinstance(schema, Finding):
-        return Record(None, index, None, "", (schema,))
+        return Record(source, None, index, None, None, (schema,))
     content = response.get("content")
     text = content.get("text") if isinstance(content, dict) else None
     if not isinstance(text, str):
         message = f"the body of the {status} response was not captured; not validated"
-        return Record(None, index, None, "", (Finding("not-captured", "warning", "", message),))
+        return _not_captured(source, index, message)
     if isinstance(content, dict) and content.get("encoding") == "base64":
         try:
-            return Record(None, index, base64.b64decode(text, validate=True), schema)
+            return Record(source, None, index, base64.b64decode(text, validate=True), schema)
         except (binascii.Error, ValueError) as error:
-            return _located(None, index, f"response body is not valid base64: {error}")
-    return Record(None, index, text.encode("utf-8", "surrogatepass"), schema)
+            message = f"response body is not valid base64: {error}"
+            return failed(source, message, index=index)
+    return Record(source, None, index, text.encode("utf-8", "surrogatepass"), schema)

@@ -1,0 +1,97 @@
+"""The mock over a real socket: ``http.server`` on loopback, in a background thread."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vox_client.testing._mock import MockVox
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "voxmock/1"
+    mock: MockVox
+    quiet: bool
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        outcome = self.mock.receive(self.command, self.path, dict(self.headers.items()), body)
+        if outcome.delay:
+            time.sleep(outcome.delay)
+        if outcome.drop or outcome.reply is None:
+            # No status line at all: the client sees the connection close under it.
+            self.close_connection = True
+            return
+        reply = outcome.reply
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    def __getattr__(self, name: str) -> Any:
+        # http.server looks up do_<METHOD> and answers 501 without one; the API answers every
+        # method itself (405 on a documented path), so every do_<METHOD> is the dispatcher.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
+    def log_message(self, format: str, *args: Any) -> None:  # the stdlib's signature
+        # The request line and the status only: never a header, so never the key.
+        if not self.quiet:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+class MockServer:
+    """A ``MockVox`` served on ``host:port`` until ``stop()``."""
+
+    def __init__(
+        self, mock: MockVox, *, host: str = "127.0.0.1", port: int = 0, quiet: bool = True
+    ):
+        if host not in LOOPBACK:
+            raise ValueError(
+                f"{host!r} is not a loopback address: the mock serves only this machine"
+            )
+        handler = type("Handler", (_Handler,), {"mock": mock, "quiet": quiet})
+        self._httpd = ThreadingHTTPServer((host, port), handler)
+        self._httpd.daemon_threads = True
+        # A short poll interval makes stop() quick.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="voxmock",
+            daemon=True,
+        )
+
+    @property
+    def url(self) -> str:
+        address = self._httpd.server_address
+        host = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
+        port = address[1]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def serve_forever(self) -> None:
+        """Serve in this thread (``voxkit mock``) until ``shutdown`` or ``KeyboardInterrupt``."""
+        self._httpd.serve_forever(poll_interval=0.05)
+
+    def stop(self) -> None:
+        # shutdown() waits for serve_forever() to return: only when it runs in another thread.
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+        self._httpd.server_close()

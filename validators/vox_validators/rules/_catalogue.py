@@ -1,0 +1,54 @@
+"""Catalogue-only rules: findings the validator and the readers make themselves.
+
+They have no function (nothing to run on a record); they are here so that ``RULES`` and
+``voxkit rules`` name every rule a finding can carry.
+"""
+
+from __future__ import annotations
+
+from vox_validators.rules._registry import EVERY_SCHEMA, Rule
+
+_CONTRACT = "voxkit's contract (docs/contracts.md)"
+
+parse = Rule(
+    "parse",
+    "error",
+    "The record is valid JSON (as Python's json.loads reads it).",
+    f"{_CONTRACT}: unparseable input is a finding on that record, never a crash.",
+    EVERY_SCHEMA,
+)
+
+drift = Rule(
+    "drift",
+    "warning",
+    "A field the spec does not list (only with strict=True / --strict).",
+    "Spec decision (Campaign): fields the docs do not list are allowed for forward "
+    "compatibility; strict mode reports them so spec drift is noticed.",
+    EVERY_SCHEMA,
+)
+
+internal = Rule(
+    "internal",
+    "error",
+    "A rule or the validator itself failed on this record (the message names the rule).",
+    f"{_CONTRACT}: a failure on one record is a finding on that record, never a crash; the "
+    "other rules and records still run.",
+    EVERY_SCHEMA,
+)
+
+undocumented = Rule(
+    "undocumented",
+    "warning",
+    "A recorded response to an operation (or status) the spec does not document; its body "
+    "is not validated.",
+    f"{_CONTRACT}: nothing recorded is skipped silently.",
+    (),
+)
+
+not_captured = Rule(
+    "not-captured",
+    "warning",
+    "A HAR entry whose body was not captured, or that got no response.",
+    f"{_CONTRACT}: nothing recorded is skipped silently.",
+    (),
+)
