@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from vox_validators import Finding, validate_json
+from vox_validators import Finding, validate_record
+from vox_validators.sources import iter_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,52 +141,11 @@ def _body_text(response: dict[str, Any]) -> bytes | None:
     return None
 
 
-_OPERATIONS = (
-    ("POST", re.compile(r"^/v3/campaigns/?$")),
-    ("GET", re.compile(r"^/v3/campaigns/[^/]+$")),
-    ("PATCH", re.compile(r"^/v3/campaigns/[^/]+$")),
-)
-
-
-def _fallback_findings(document: Any) -> Iterator[tuple[int | None, Finding]]:
-    """Until ``vox_validators.sources`` is public: the responses of the documented operations,
-    ``Campaign`` for a 2xx and ``ErrorEnvelope`` otherwise; other traffic is not judged."""
-    interactions = document.get("interactions") if isinstance(document, dict) else None
-    if not isinstance(interactions, list):
-        yield None, Finding("parse", "error", "", "not a vcrpy cassette: no interactions list")
-        return
-    for index, interaction in enumerate(interactions):
-        try:
-            request, response = interaction["request"], interaction["response"]
-            method, path = str(request["method"]).upper(), urlsplit(str(request["uri"])).path
-            status = int(response["status"]["code"])
-        except (KeyError, TypeError, ValueError):
-            yield index, Finding("parse", "error", "", "not a vcrpy interaction")
-            continue
-        if not any(m == method and p.match(path) for m, p in _OPERATIONS):
-            continue
-        data = _body_text(response)
-        schema = "Campaign" if 200 <= status < 300 else "ErrorEnvelope"
-        if data is None:
-            yield index, Finding("parse", "error", "", f"the {status} response has no text body")
-            continue
-        for finding in validate_json(data, schema):
-            yield index, finding
-
-
-def _record_findings(data: bytes, name: str) -> Iterator[tuple[int | None, Finding]] | None:
-    try:
-        from vox_validators import validate_record  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415
-        from vox_validators.sources import iter_records  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
-    except ImportError:
-        return None
-
-    def findings() -> Iterator[tuple[int | None, Finding]]:
-        for record in iter_records(data, format="cassette", name=name):
-            for finding in validate_record(record):
-                yield record.index, finding
-
-    return findings()
+def _record_findings(data: bytes, name: str) -> Iterator[tuple[int | None, Finding]]:
+    """The findings of the cassette's records, as ``voxkit validate`` reads them."""
+    for record in iter_records(data, format="cassette", name=name):
+        for finding in validate_record(record):
+            yield record.index, finding
 
 
 def check_cassette(data: bytes, name: str) -> list[CassetteFinding]:
@@ -195,10 +155,7 @@ def check_cassette(data: bytes, name: str) -> list[CassetteFinding]:
         document = yaml.load(data, Loader=_Loader)
     except yaml.YAMLError as exc:
         return [CassetteFinding(name, None, Finding("parse", "error", "", f"not YAML: {exc}"))]
-    found = _record_findings(data, name)
-    if found is None:
-        found = _fallback_findings(document)
-    for index, finding in found:
+    for index, finding in _record_findings(data, name):
         if finding.severity == "error":
             out.append(CassetteFinding(name, index, finding))
     out.extend(CassetteFinding(name, index, f) for index, f in scan_secrets(document))

@@ -11,7 +11,7 @@ import json
 import click
 
 import vox_validators.rules
-from vox_validators.rules import Rule, RuleError, check_extra_rules, entry_point_rules, load_rules
+from vox_validators.rules import Rule, RuleError, extra_rules
 
 _SCHEMA_RULE = (
     "schema/<keyword>",
@@ -41,9 +41,7 @@ _SCHEMA_RULE = (
 def rules_command(ctx: click.Context, output_format: str, rule_specs: tuple[str, ...]) -> None:
     """List every rule a finding can name: ID, severity, description and docs source."""
     try:
-        extra = check_extra_rules(
-            [*entry_point_rules(), *(each for spec in rule_specs for each in load_rules(spec))]
-        )
+        extra = extra_rules(rule_specs)
     except RuleError as error:  # a usage error: one line, no traceback
         click.echo(f"voxkit: error: {error}", err=True)
         ctx.exit(2)

@@ -22,7 +22,7 @@ from typing import IO, Any, BinaryIO, Literal, NoReturn
 import click
 
 from vox_validators import SCHEMAS, Rule
-from vox_validators.rules import RuleError, check_extra_rules, entry_point_rules, load_rules
+from vox_validators.rules import RuleError, extra_rules
 from vox_validators.sources import FORMATS as INPUT_FORMATS
 from vox_validators.sources import Discovery, InputFile, discover, is_recognised, iter_records
 from vox_validators.sources import Format as InputFormat
@@ -297,9 +297,7 @@ def _discover(paths: tuple[str, ...]) -> Discovery:
 def _extra_rules(rule_specs: tuple[str, ...]) -> tuple[Rule, ...]:
     """The rules of installed packages and of each --rules spec; a problem is a usage error."""
     try:
-        return check_extra_rules(
-            [*entry_point_rules(), *(each for spec in rule_specs for each in load_rules(spec))]
-        )
+        return extra_rules(rule_specs)
     except RuleError as error:
         _error(str(error))
         sys.exit(EXIT_USAGE)

@@ -29,7 +29,8 @@ Public API::
   at the top level of this package's modules.
 - ``load_rules(spec)``: the top-level Rules of a Python file or module (``--rules``);
   ``entry_point_rules()``: those of the ``voxkit.rules`` entry-point group;
-  ``check_extra_rules(rules)``: refuses an id that clashes (``RuleClashError``).
+  ``check_extra_rules(rules)``: refuses an id that clashes (``RuleClashError``);
+  ``extra_rules(specs)``: the entry-point rules and those of each spec, checked (the CLI's).
   ``RuleLoadError`` and ``RuleClashError`` are ``RuleError``\\ s, which are ``ValueError``\\ s.
 """
 
@@ -43,6 +44,7 @@ from vox_validators.rules._loading import (
     RuleLoadError,
     check_extra_rules,
     entry_point_rules,
+    extra_rules,
     load_rules,
 )
 from vox_validators.rules._registry import REJECTED, Rule, registry, rule
@@ -71,6 +73,7 @@ __all__ = [
     "RuleLoadError",
     "check_extra_rules",
     "entry_point_rules",
+    "extra_rules",
     "load_rules",
     "rule",
 ]

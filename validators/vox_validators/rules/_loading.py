@@ -146,6 +146,14 @@ def check_extra_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(chosen.values())
 
 
+def extra_rules(specs: Iterable[str] = ()) -> tuple[Rule, ...]:
+    """What the command line adds to the built-in rules: the rules of installed packages
+    (``entry_point_rules``), then those of each ``--rules`` spec, checked for clashes."""
+    return check_extra_rules(
+        [*entry_point_rules(), *(each for spec in specs for each in load_rules(spec))]
+    )
+
+
 def _origin(rule: Rule) -> str:
     """Where a rule's function is defined, for messages."""
     module = getattr(rule.check, "__module__", None)
