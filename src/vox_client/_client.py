@@ -691,6 +691,36 @@ class _ClientBase:
                 else f"the http_client given to {type(self).__name__} is closed"
             )
 
+    def _setup(self, settings: _Settings) -> None:
+        """Take ``settings`` and build the sender and ``campaigns`` on ``self._http``."""
+        raise NotImplementedError
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = _NOT_GIVEN,
+        base_url: str | None = _NOT_GIVEN,
+        timeout: TimeoutTypes | None = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+        max_retry_after: float = _NOT_GIVEN,
+        retry_budget: float = _NOT_GIVEN,
+        strict: bool = _NOT_GIVEN,
+        validate_requests: bool = _NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = _NOT_GIVEN,
+    ) -> Self:
+        """A copy with some options changed, sharing this client's connection pool.
+
+        ``default_headers`` are added to (and override) the current ones. Closing the copy does
+        not close the pool; closing the original does, for both.
+        """
+        changes = {k: v for k, v in locals().items() if k != "self"}
+        copy = object.__new__(type(self))
+        copy._http = self._http
+        copy._owns_http = False
+        copy._made_http = self._made_http
+        copy._setup(self._settings.copy(changes))
+        return copy
+
     def __repr__(self) -> str:
         return self._settings.describe(type(self).__name__)
 
@@ -786,32 +816,6 @@ class Client(_ClientBase):
             self._check_open()
         return self._http
 
-    def with_options(
-        self,
-        *,
-        api_key: str | None = _NOT_GIVEN,
-        base_url: str | None = _NOT_GIVEN,
-        timeout: TimeoutTypes | None = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-        max_retry_after: float = _NOT_GIVEN,
-        retry_budget: float = _NOT_GIVEN,
-        strict: bool = _NOT_GIVEN,
-        validate_requests: bool = _NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = _NOT_GIVEN,
-    ) -> Self:
-        """A copy with some options changed, sharing this client's connection pool.
-
-        ``default_headers`` are added to (and override) the current ones. Closing the copy does
-        not close the pool; closing the original does, for both.
-        """
-        changes = {k: v for k, v in locals().items() if k != "self"}
-        copy = object.__new__(type(self))
-        copy._http = self._http
-        copy._owns_http = False
-        copy._made_http = self._made_http
-        copy._setup(self._settings.copy(changes))
-        return copy
-
     def close(self) -> None:
         """Close the connection pool (unless it is a user's ``http_client`` or a shared one)."""
         self._closed = True
@@ -891,29 +895,6 @@ class AsyncClient(_ClientBase):
         if self._closed or self._http.is_closed:
             self._check_open()
         return self._http
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = _NOT_GIVEN,
-        base_url: str | None = _NOT_GIVEN,
-        timeout: TimeoutTypes | None = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
-        max_retry_after: float = _NOT_GIVEN,
-        retry_budget: float = _NOT_GIVEN,
-        strict: bool = _NOT_GIVEN,
-        validate_requests: bool = _NOT_GIVEN,
-        default_headers: Mapping[str, str] | None = _NOT_GIVEN,
-    ) -> Self:
-        """A copy with some options changed, sharing this client's connection pool (see
-        ``Client.with_options``)."""
-        changes = {k: v for k, v in locals().items() if k != "self"}
-        copy = object.__new__(type(self))
-        copy._http = self._http
-        copy._owns_http = False
-        copy._made_http = self._made_http
-        copy._setup(self._settings.copy(changes))
-        return copy
 
     async def aclose(self) -> None:
         """Close the connection pool (unless it is a user's ``http_client`` or a shared one)."""
