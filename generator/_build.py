@@ -72,15 +72,17 @@ def json_schema_bundle(document: dict[str, Any]) -> dict[str, Any]:
 def operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Which schema each documented response and request body of each operation has."""
     found = []
-    for path, item in document.get("paths", {}).items():
+    for path, written in document.get("paths", {}).items():
+        item = _resolve(document, written)  # a path item may be a $ref to a component
         for method in ("get", "put", "post", "patch", "delete"):
-            operation = item.get(method)
-            if operation is None:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict):
                 continue
             request_body = _resolve(document, operation.get("requestBody"))
             found.append(
                 {
-                    "operation_id": operation["operationId"],
+                    # OpenAPI makes operationId optional: without one, the entry says null.
+                    "operation_id": operation.get("operationId"),
                     "method": method.upper(),
                     "path": path,
                     "request_schema": _json_schema_name(document, request_body),
@@ -106,9 +108,10 @@ def _component_schema(ref: Any) -> list[str] | None:
 
 
 def _json_schema_name(document: dict[str, Any], body: Any) -> str | None:
-    if not isinstance(body, dict):
-        return None
-    schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+    media = body.get("content", {}).get("application/json") if isinstance(body, dict) else None
+    schema = media.get("schema") if isinstance(media, dict) else None
+    if not isinstance(schema, dict):
+        return None  # no JSON body, or a boolean schema (OpenAPI 3.1 allows `schema: true`)
     keys = _component_schema(schema.get("$ref"))
     return keys[0] if keys is not None and len(keys) == 1 else None
 
@@ -208,6 +211,9 @@ def _run_datamodel_codegen(spec_path: Path, destination: Path) -> None:
             "--use-double-quotes",
             "--formatters",
             "builtin",
+            # The spec's references are all local (checked before any tool runs); should one
+            # slip through, the tool must fail rather than fetch it.
+            "--no-allow-remote-refs",
         ],
         "datamodel-code-generator",
     )

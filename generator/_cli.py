@@ -7,6 +7,7 @@ import filecmp
 import shutil
 import sys
 import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,8 +40,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _check(args.spec, args.output) if args.check else _regenerate(args.spec, args.output)
     except GeneratorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        _error(str(exc))
+    except RecursionError:
+        # The spec's own checks bound its depth; this is a last guard, so that deep input is
+        # never read as "out of sync" (exit 1) nor shown as a traceback.
+        _error(f"{args.spec}: nested too deeply to generate from (past Python's recursion limit)")
+    except Exception:
+        # A bug, not a verdict: show where it is, and still never exit 1 ("out of sync").
+        traceback.print_exc()
+        _error("the generator failed: the traceback above shows where (a bug: please report it)")
+    return 2
+
+
+def _error(message: str) -> None:
+    # One line, and nothing from the spec or a file name can move the terminal's cursor.
+    print(f"error: {_printable(message)}", file=sys.stderr)
+
+
+def _printable(text: str) -> str:
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 def _build_into(spec_path: Path, root: Path) -> None:

@@ -30,6 +30,11 @@ code that should keep working while vox.ai adds a status or a field.
 Options in the way of the Stainless SDKs: ``http_client=``, ``default_headers=``,
 ``with_options(...)``, and ``timeout=``, ``extra_headers=``, ``extra_query=`` on every call.
 ``VOX_LOG=debug|info`` logs each attempt (the ``vox_client`` logger), the key redacted.
+
+Hostile answers are bounded: ``timeout`` is the deadline of the whole call (retries included),
+an answer's body may have ``max_response_size`` decoded bytes (4 MiB), a campaign ID is sent as
+one percent-encoded path segment (``.``, ``..`` and IDs over ``MAX_CAMPAIGN_ID_BYTES`` are
+refused), and the key is checked when the client is built.
 """
 
 from vox_client._client import (
@@ -40,7 +45,12 @@ from vox_client._client import (
     CampaignsWithRawResponse,
     Client,
 )
-from vox_client._config import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, InsecureBaseURLWarning
+from vox_client._config import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+    InsecureBaseURLWarning,
+)
 from vox_client._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -50,22 +60,28 @@ from vox_client._exceptions import (
     ClientClosedError,
     ConflictError,
     InternalServerError,
+    InvalidAPIKeyError,
+    InvalidCampaignIDError,
     MissingAPIKeyError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UnprocessableEntityError,
     VoxError,
 )
 from vox_client._models import Campaign
+from vox_client._requests import MAX_CAMPAIGN_ID_BYTES
 from vox_client._response import APIResponse
 from vox_validators import Finding
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_TIMEOUT",
+    "MAX_CAMPAIGN_ID_BYTES",
     "APIConnectionError",
     "APIResponse",
     "APIStatusError",
@@ -84,11 +100,14 @@ __all__ = [
     "Finding",
     "InsecureBaseURLWarning",
     "InternalServerError",
+    "InvalidAPIKeyError",
+    "InvalidCampaignIDError",
     "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
     "VoxError",

@@ -12,9 +12,12 @@ from typing import Any, Self
 import httpx
 
 from vox_client._config import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     Secret,
     TimeoutTypes,
+    call_deadline,
     checked_headers,
+    checked_max_response_size,
     resolve_api_key,
     resolve_base_url,
     resolve_timeout,
@@ -25,7 +28,7 @@ from vox_client._models import Campaign
 from vox_client._requests import JSONObject, create_kwargs, get_kwargs, update_kwargs
 from vox_client._response import APIResponse, campaign_from, status_error
 from vox_client._retry import Clock, RetryPolicy, SystemClock
-from vox_client._transport import AsyncSender, SyncSender
+from vox_client._transport import ACCEPT_ENCODING, AsyncSender, SyncSender, deadline_transport
 
 # Values of a query parameter, as httpx takes them.
 QueryValue = str | int | float | bool | None
@@ -63,6 +66,8 @@ class _Settings:
         validate_requests: bool,
         default_headers: dict[str, str],
         clock: Clock,
+        max_response_size: int,
+        per_attempt_timeout: bool,
     ) -> None:
         self.api_key = api_key
         self.base_url = base_url
@@ -74,6 +79,10 @@ class _Settings:
         self.validate_requests = validate_requests
         self.default_headers = default_headers
         self.clock = clock
+        self.max_response_size = max_response_size
+        self.per_attempt_timeout = per_attempt_timeout
+        # The seconds a whole call may take (see vox_client._transport): the longest phase.
+        self.total = call_deadline(timeout)
         self.timeout_extension = timeout.as_dict()
         # Parsed URLs of recent paths: polling a campaign asks for the same one again and again.
         self.url = lru_cache(maxsize=256)(self._url)
@@ -100,6 +109,8 @@ class _Settings:
         validate_requests: bool,
         default_headers: Mapping[str, str] | None,
         clock: Clock | None,
+        max_response_size: int,
+        per_attempt_timeout: bool,
     ) -> _Settings:
         return cls(
             api_key=resolve_api_key(api_key),
@@ -112,6 +123,8 @@ class _Settings:
             validate_requests=validate_requests,
             default_headers=checked_headers(default_headers, "default_headers"),
             clock=clock if clock is not None else SystemClock(),
+            max_response_size=checked_max_response_size(max_response_size),
+            per_attempt_timeout=bool(per_attempt_timeout),
         )
 
     def copy(self, changes: dict[str, Any]) -> _Settings:
@@ -161,6 +174,16 @@ class _Settings:
             ),
             default_headers=headers,
             clock=self.clock,
+            max_response_size=(
+                checked_max_response_size(changes["max_response_size"])
+                if given("max_response_size")
+                else self.max_response_size
+            ),
+            per_attempt_timeout=(
+                bool(changes["per_attempt_timeout"])
+                if given("per_attempt_timeout")
+                else self.per_attempt_timeout
+            ),
         )
 
     def _url(self, path: str) -> httpx.URL:
@@ -168,6 +191,10 @@ class _Settings:
 
     def call_timeout(self, timeout: TimeoutTypes | None) -> httpx.Timeout:
         return self.timeout if timeout is None else resolve_timeout(timeout)
+
+    def call_total(self, timeout: TimeoutTypes | None) -> float | None:
+        """The seconds this call may take in all (its own ``timeout=``, else the client's)."""
+        return self.total if timeout is None else call_deadline(resolve_timeout(timeout))
 
     def call_headers(self, extra_headers: Mapping[str, str] | None) -> httpx.Headers:
         if not extra_headers:
@@ -199,7 +226,11 @@ def _request(
         headers.update(kwargs["headers"])
     if not made_here:
         # build_request: a user's http_client adds its own defaults (headers, cookies, params)
-        # as it would to any request of theirs.
+        # as it would to any request of theirs; but only the encodings the client decodes
+        # itself, counting the output (httpx would add br and zstd when they are installed).
+        if "accept-encoding" not in headers:
+            headers = headers.copy()
+            headers["Accept-Encoding"] = ACCEPT_ENCODING
         return http.build_request(
             kwargs["method"],
             settings.base_url + kwargs["url"],
@@ -348,7 +379,10 @@ class Campaigns(_Resource):
             extra_query=extra_query,
             timeout=timeout,
         )
-        return client._sender.send(request)
+        settings = client._settings
+        return client._sender.send(
+            request, total=settings.call_total(timeout), limit=settings.max_response_size
+        )
 
     def _raw(
         self,
@@ -557,7 +591,10 @@ class AsyncCampaigns(_Resource):
             extra_query=extra_query,
             timeout=timeout,
         )
-        return await client._sender.send(request)
+        settings = client._settings
+        return await client._sender.send(
+            request, total=settings.call_total(timeout), limit=settings.max_response_size
+        )
 
     async def _raw(
         self,
@@ -707,6 +744,8 @@ class _ClientBase:
         strict: bool = _NOT_GIVEN,
         validate_requests: bool = _NOT_GIVEN,
         default_headers: Mapping[str, str] | None = _NOT_GIVEN,
+        max_response_size: int = _NOT_GIVEN,
+        per_attempt_timeout: bool = _NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed, sharing this client's connection pool.
 
@@ -738,11 +777,19 @@ class Client(_ClientBase):
       ``https://client-api.tryvox.co``. The base URL is checked here: http or https with a host
       (else ``ValueError``); plain http to a host other than loopback warns
       (``InsecureBaseURLWarning``).
-    - ``timeout``: seconds for every phase, or an ``httpx.Timeout`` (connect 5 s, read 60 s by
-      default); it applies to every call, ``http_client`` or not.
+    - ``timeout``: seconds, or an ``httpx.Timeout`` (connect 5 s, read 60 s by default); it
+      applies to every call, ``http_client`` or not, and bounds the **whole call**: a number
+      ``N`` ends the call, retries and waits included, within ``N`` seconds; an
+      ``httpx.Timeout`` within its longest phase (a phase of ``None``: no deadline). A body that
+      drips a byte at a time ends there too (``APITimeoutError``). ``per_attempt_timeout=True``
+      applies it to each attempt instead (then ``retry_budget`` bounds the call).
     - ``max_retries`` (2), ``max_retry_after`` (60 s) and ``retry_budget`` (120 s): see
       ``vox_client._retry.RetryPolicy``. A GET is retried after a connection error, 408, 429
-      or 5xx; a PATCH or POST only when it was never sent.
+      or 5xx; a PATCH or POST only when it was never sent. No wait starts that would end past
+      the deadline.
+    - ``max_response_size`` (4 MiB): the most bytes an answer's body may have, counted after
+      gzip/deflate decoding; a larger one raises ``ResponseTooLargeError`` as soon as it gets
+      there (a gzip bomb costs at most this much memory).
     - ``strict`` (default ``True``): refuse any answer the spec does not describe, unknown enum
       values included. ``strict=False`` (lenient) keeps unknown enum values and members and
       reports them as ``campaign.drift`` (see ``docs/guides/client.md``, "Which mode").
@@ -752,6 +799,8 @@ class Client(_ClientBase):
       ``httpx.Client`` made here.
     - ``default_headers``: sent with every call (an ``Authorization`` among them:
       ``ValueError``; the key has one way in).
+    - The key is checked here: a newline, another control character, a space or a character
+      outside ASCII is ``InvalidAPIKeyError`` (a ``ValueError`` that does not quote the key).
 
     ``VOX_LOG=debug`` or ``info`` logs every attempt on stderr (or configure the ``vox_client``
     logger). Use the client as a context manager, or call ``close()``; a call after that raises
@@ -775,6 +824,8 @@ class Client(_ClientBase):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        per_attempt_timeout: bool = False,
         _clock: Clock | None = None,
     ) -> None:
         setup_logging()
@@ -795,8 +846,12 @@ class Client(_ClientBase):
             validate_requests=validate_requests,
             default_headers=default_headers,
             clock=_clock,
+            max_response_size=max_response_size,
+            per_attempt_timeout=per_attempt_timeout,
         )
         if http_client is None:
+            if transport is None:
+                transport = deadline_transport()  # sockets cut to each call's deadline
             http_client = httpx.Client(transport=transport, **_http_options(settings.timeout))
             self._owns_http = True
         else:
@@ -808,7 +863,9 @@ class Client(_ClientBase):
     def _setup(self, settings: _Settings) -> None:
         self._settings = settings
         self._closed = False
-        self._sender = SyncSender(self._http, settings.policy, settings.clock)
+        self._sender = SyncSender(
+            self._http, settings.policy, settings.clock, settings.per_attempt_timeout
+        )
         self.campaigns = Campaigns(self)
 
     def _live_http(self) -> httpx.Client:
@@ -855,6 +912,8 @@ class AsyncClient(_ClientBase):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        per_attempt_timeout: bool = False,
         _clock: Clock | None = None,
     ) -> None:
         setup_logging()
@@ -875,6 +934,8 @@ class AsyncClient(_ClientBase):
             validate_requests=validate_requests,
             default_headers=default_headers,
             clock=_clock,
+            max_response_size=max_response_size,
+            per_attempt_timeout=per_attempt_timeout,
         )
         if http_client is None:
             http_client = httpx.AsyncClient(transport=transport, **_http_options(settings.timeout))
@@ -888,7 +949,9 @@ class AsyncClient(_ClientBase):
     def _setup(self, settings: _Settings) -> None:
         self._settings = settings
         self._closed = False
-        self._sender = AsyncSender(self._http, settings.policy, settings.clock)
+        self._sender = AsyncSender(
+            self._http, settings.policy, settings.clock, settings.per_attempt_timeout
+        )
         self.campaigns = AsyncCampaigns(self)
 
     def _live_http(self) -> httpx.AsyncClient:

@@ -4,10 +4,16 @@
 
     VoxError
     ├── MissingAPIKeyError          no api_key= and no VOX_API_KEY; raised before any request
+    ├── InvalidAPIKeyError          a key that is not printable ASCII (also a ValueError); raised
+    │                               when the client is built, without the key in the message
     ├── ClientClosedError           a call on a client after close() / aclose()
     ├── RequestValidationError      a request body the spec refuses; nothing was sent (.findings)
+    │   └── InvalidCampaignIDError  an ID that cannot be one path segment ("", ".", "..", too
+    │                               long, a lone surrogate); also a ValueError
     ├── APIConnectionError          the server could not be reached or the connection broke
-    │   └── APITimeoutError         connect, read, write or pool timeout
+    │   └── APITimeoutError         connect, read, write or pool timeout, or the call's deadline
+    ├── ResponseTooLargeError       an answer over max_response_size (counted decoded); not read
+    │                               further (.limit, .status_code, .request_id)
     ├── APIStatusError              a non-2xx answer (.status_code, .code, .message, .details,
     │   │                           .response, .request_id, .findings about the envelope itself)
     │   ├── BadRequestError             400
@@ -25,6 +31,10 @@ No message of these exceptions contains the API key: messages are built from the
 error envelope and the validator's findings only, never from request headers. Errors about an
 answer end with the answer's ``x-request-id`` (``.request_id``; ``None`` when the server sent
 none), the id to quote to vox.ai support.
+
+What the server sent is shown escaped in messages (a control character as ``\\x1b``, so an
+answer cannot drive the terminal that prints it), and a long text is cut with a note
+(``.message`` and ``.details`` keep the whole of it).
 """
 
 from __future__ import annotations
@@ -36,6 +46,44 @@ import httpx
 
 from vox_validators import Finding
 
+# Server text longer than this is cut in a message (the attributes keep all of it): a 3 MiB error
+# message is a hostile answer's, not something to print.
+MAX_SHOWN = 1000
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable escaped (``\\x1b``, ``\\u202e``, ...).
+
+    Control characters, C1 controls, bidirectional overrides, line separators and lone
+    surrogates would otherwise reach the terminal that prints a message; printable text (Korean
+    included) is kept as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def shown(text: str, limit: int = MAX_SHOWN) -> str:
+    """Server text as a message shows it: escaped, and cut after ``limit`` characters."""
+    if len(text) > limit:
+        rest = len(text) - limit
+        return f"{printable(text[:limit])}... ({rest:,} more characters not shown)"
+    return printable(text)
+
+
+def where(request: httpx.Request) -> str:
+    """``METHOD /path`` as sent (percent-encoded: an ID with ``/`` or ``?`` stays one segment)."""
+    return f"{request.method} {request.url.raw_path.split(b'?', 1)[0].decode('ascii', 'replace')}"
+
 
 class VoxError(Exception):
     """The base of every error the strict client raises."""
@@ -43,6 +91,12 @@ class VoxError(Exception):
 
 class MissingAPIKeyError(VoxError):
     """No API key: neither ``api_key=`` nor the ``VOX_API_KEY`` environment variable is set."""
+
+
+class InvalidAPIKeyError(VoxError, ValueError):
+    """An API key that an ``Authorization`` header cannot carry: a newline (a key read from a
+    file), another control character, a space or a character outside ASCII. Raised when the
+    client is built; the message says what and where, never the key."""
 
 
 class ClientClosedError(VoxError):
@@ -56,11 +110,14 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 
 def _with_request_id(text: str, request_id: str | None) -> str:
-    return text if request_id is None else f"{text} [request id {request_id}]"
+    return text if request_id is None else f"{text} [request id {shown(request_id, 200)}]"
 
 
 def _findings_text(findings: Sequence[Finding]) -> str:
-    return "; ".join(f"{f.path or '/'}: {f.message} [{f.rule}]" for f in findings)
+    text = "; ".join(f"{f.path or '/'}: {f.message} [{f.rule}]" for f in findings[:20])
+    if len(findings) > 20:
+        text += f"; ... ({len(findings) - 20} more)"
+    return shown(text, 20 * MAX_SHOWN)
 
 
 class RequestValidationError(VoxError):
@@ -83,6 +140,12 @@ class RequestValidationError(VoxError):
             f"{operation} refused before sending: {len(self.findings)} finding(s): "
             f"{_findings_text(self.findings)}"
         )
+
+
+class InvalidCampaignIDError(RequestValidationError, ValueError):
+    """A campaign ID that cannot be sent as one path segment: empty, ``.`` or ``..`` (which a URL
+    resolves to another path), a lone surrogate (no UTF-8 for it), or longer than
+    ``MAX_CAMPAIGN_ID_BYTES`` once percent-encoded. Nothing was sent."""
 
 
 class APIConnectionError(VoxError):
@@ -124,11 +187,12 @@ class APIStatusError(VoxError):
         super().__init__(_with_request_id(self._text(), self.request_id))
 
     def _text(self) -> str:
-        request = self.response.request
-        head = f"HTTP {self.status_code} from {request.method} {request.url.path}"
-        text = f"{head}: {self.code}: {self.message}" if self.code else f"{head}: {self.message}"
+        head = f"HTTP {self.status_code} from {where(self.response.request)}"
+        message = shown(self.message)
+        text = f"{head}: {shown(self.code, 200)}: {message}" if self.code else f"{head}: {message}"
         if self.details:
-            text += " (" + ", ".join(f"{k}: {v}" for k, v in self.details.items()) + ")"
+            details = ", ".join(f"{k}: {v}" for k, v in self.details.items())
+            text += f" ({shown(details)})"
         return text
 
 
@@ -172,11 +236,32 @@ class ResponseValidationError(VoxError):
         self.response = response
         self.status_code = response.status_code
         self.request_id = request_id_of(response)
-        request = response.request
         super().__init__(
             _with_request_id(
-                f"HTTP {response.status_code} from {request.method} {request.url.path} broke the "
+                f"HTTP {response.status_code} from {where(response.request)} broke the "
                 f"contract: {len(self.findings)} finding(s): {_findings_text(self.findings)}",
+                self.request_id,
+            )
+        )
+
+
+class ResponseTooLargeError(VoxError):
+    """An answer whose body, decoded, is over ``max_response_size`` bytes (4 MiB by default).
+
+    The rest of the body was not read (a gzip bomb or an endless body costs at most the limit).
+    ``.limit`` is the limit, ``.status_code`` and ``.request_id`` describe the answer.
+    """
+
+    def __init__(self, *, limit: int, response: httpx.Response, read: int | None = None) -> None:
+        self.limit = limit
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = request_id_of(response)
+        size = f"{read:,} bytes read" if read is not None else "its Content-Length says more"
+        super().__init__(
+            _with_request_id(
+                f"HTTP {response.status_code} from {where(response.request)}: the body is over "
+                f"the {limit:,}-byte limit ({size}; max_response_size= raises it)",
                 self.request_id,
             )
         )

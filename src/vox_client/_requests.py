@@ -13,18 +13,23 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import pydantic
 
-from vox_client._exceptions import RequestValidationError
+from vox_client._exceptions import InvalidCampaignIDError, RequestValidationError, printable
 from vox_generated.openapi_client.models import CreateCampaignRequest, UpdateCampaignRequest
 from vox_validators import Finding, validate
 
 JSONObject = Mapping[str, Any] | pydantic.BaseModel
 
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+
+# The longest campaign ID sent, in bytes once percent-encoded: far beyond any real ID (cmp_ and
+# ten hex digits), and well inside the request-line limits of common servers and proxies (8 KiB
+# in nginx), so an over-long ID is this one clear error, not a server's 414 or an httpx error.
+MAX_CAMPAIGN_ID_BYTES = 2048
 
 
 @cache
@@ -42,14 +47,13 @@ def _template(operation_id: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]
 
 
 def path_of(operation_id: str, path_parameters: Mapping[str, str]) -> str:
-    """The path of one operation, each parameter quoted as one segment."""
+    """The path of one operation; each parameter is already one percent-encoded segment."""
     _, literals, names = _template(operation_id)
     if not names:
         return literals[0]
-    # Each path parameter is one segment: "/" and every other reserved character are quoted.
     pieces = [literals[0]]
     for name, literal in zip(names, literals[1:], strict=True):
-        pieces += (quote(str(path_parameters[name]), safe=""), literal)
+        pieces += (path_parameters[name], literal)
     return "".join(pieces)
 
 
@@ -87,25 +91,48 @@ def _check(operation: str, schema: str, body: dict[str, Any], *, enabled: bool) 
 
 
 def _check_id(operation: str, campaign_id: object) -> str:
+    """``campaign_id`` as one path segment, percent-encoded; ``InvalidCampaignIDError`` when it
+    cannot be one (nothing is sent)."""
     if not isinstance(campaign_id, str) or not campaign_id:
-        raise RequestValidationError(
+        _refuse(operation, "campaign_id must be a non-empty string", rule="schema/minLength")
+    if campaign_id in (".", ".."):
+        # A URL resolves "." and ".." (RFC 3986 5.2.4): "/v3/campaigns/.." would be GET /v3.
+        _refuse(operation, f"{campaign_id!r} is not a campaign ID: a URL resolves it elsewhere")
+    try:
+        segment = quote(campaign_id, safe="")
+    except UnicodeEncodeError:
+        _refuse(operation, f"{_cut(campaign_id)} is not a campaign ID: it has a lone surrogate")
+    if len(segment) > MAX_CAMPAIGN_ID_BYTES:
+        _refuse(
             operation,
-            [Finding("schema/minLength", "error", "", "campaign_id must be a non-empty string")],
+            f"{_cut(campaign_id)} ({len(campaign_id):,} characters) is too long for a campaign "
+            f"ID: at most {MAX_CAMPAIGN_ID_BYTES:,} bytes once percent-encoded",
         )
-    return campaign_id
+    return segment
+
+
+def _cut(campaign_id: str) -> str:
+    # The ID as a message shows it: escaped, and only its start when it is long.
+    start = printable(repr(campaign_id[:32]))
+    return f"{start}..." if len(campaign_id) > 32 else start
+
+
+def _refuse(operation: str, problem: str, *, rule: str = "campaign_id") -> NoReturn:
+    raise InvalidCampaignIDError(operation, [Finding(rule, "error", "", problem)])
 
 
 def get_kwargs(campaign_id: str) -> dict[str, Any]:
     """The request of ``getCampaign`` (the hot path: the template is split once, and cached)."""
-    if type(campaign_id) is not str or not campaign_id:
-        campaign_id = _check_id("get campaign", campaign_id)
+    if type(campaign_id) is not str:
+        _check_id("get campaign", campaign_id)
     return {"method": _template("getCampaign")[0], "url": _get_path(campaign_id)}
 
 
 @lru_cache(maxsize=1024)
 def _get_path(campaign_id: str) -> str:
     # Cached: an application polling a campaign's status asks for the same path again and again.
-    return path_of("getCampaign", {"campaign_id": campaign_id})
+    # (A refused ID raises, and a raise is never cached.)
+    return path_of("getCampaign", {"campaign_id": _check_id("get campaign", campaign_id)})
 
 
 def update_kwargs(
@@ -116,7 +143,7 @@ def update_kwargs(
     validate_request: bool,
 ) -> dict[str, Any]:
     operation = "update campaign"
-    campaign_id = _check_id(operation, campaign_id)
+    segment = _check_id(operation, campaign_id)
     body: dict[str, Any] = {}
     if name is not None:
         body["name"] = name
@@ -124,7 +151,7 @@ def update_kwargs(
         body["call_time_window"] = _plain(call_time_window)
     _check(operation, "UpdateCampaignRequest", body, enabled=validate_request)
     model = _build(operation, UpdateCampaignRequest.from_dict, body)
-    return _request("updateCampaign", {"campaign_id": campaign_id}, model)
+    return _request("updateCampaign", {"campaign_id": segment}, model)
 
 
 def create_kwargs(

@@ -15,8 +15,11 @@ import pydantic
 from vox_client._exceptions import (
     APIStatusError,
     ResponseValidationError,
+    printable,
     request_id_of,
+    shown,
     status_error_class,
+    where,
 )
 from vox_client._models import Campaign, lenient, stamp, unknown_enum_values
 from vox_validators import Finding, validate, validate_json
@@ -85,10 +88,9 @@ class APIResponse(Generic[T]):
         return self._parsed
 
     def __repr__(self) -> str:
-        request = self.http_response.request
         return (
-            f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] "
-            f"{request.method} {request.url.path} request_id={self.request_id!r}>"
+            f"<APIResponse [{self.status_code} {printable(self.http_response.reason_phrase)}] "
+            f"{where(self.http_response.request)} request_id={self.request_id!r}>"
         )
 
 
@@ -185,15 +187,17 @@ def _with_known_values(data: Any, unknown: list[tuple[list[str | int], str, list
 
 
 def _log_findings(response: httpx.Response, findings: list[Finding]) -> None:
+    # What the server sent (a member name in a path, a value in a message) is escaped: a log
+    # line ends on a terminal.
+    request_id = request_id_of(response)
     for finding in findings:
         logger.warning(
-            "%s %s: response %s at %s: %s [request id %s]",
-            response.request.method,
-            response.request.url.path,
+            "%s: response %s at %s: %s [request id %s]",
+            where(response.request),
             "drift" if finding.rule == "drift" else f"finding {finding.rule}",
-            finding.path or "/",
-            finding.message,
-            request_id_of(response),
+            printable(finding.path or "/"),
+            shown(finding.message),
+            None if request_id is None else printable(request_id),
         )
 
 

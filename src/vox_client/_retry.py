@@ -17,6 +17,9 @@ from typing import Protocol
 import httpx
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# The longest single wait, whatever the caps: a server asking for more (a date in the year 9999)
+# gets no retry, and no sleep is ever too long for the clock to represent.
+MAX_WAIT = 24 * 3600.0
 # Only these methods are safe to send twice; a PATCH or POST that may have reached the server is
 # never repeated (it could rename twice or create two campaigns).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -71,7 +74,8 @@ class RetryPolicy:
     - ``max_retry_after``: the longest ``Retry-After`` the client honours; a server asking for more
       gets no retry (the error is raised at once, so the caller can decide).
     - ``total_budget``: seconds from the first attempt; no retry starts a wait that would end
-      past it.
+      past it. No single wait is longer than ``MAX_WAIT`` (a day), whatever the caps. (The call's own deadline, its ``timeout``, bounds the waits in the same way; see
+      ``vox_client._transport``.)
     """
 
     max_retries: int = 2
@@ -83,6 +87,11 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         if self.max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, not {self.max_retries}")
+        for name in ("max_retry_after", "total_budget"):
+            value = getattr(self, name)
+            # inf is allowed (no cap); nan would make every comparison false.
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                raise ValueError(f"{value!r} is not a {name}: a number of seconds >= 0")
 
     def backoff(self, retry: int, clock: Clock) -> float:
         """The wait before retry number ``retry`` (0-based), without a ``Retry-After``."""
@@ -98,8 +107,17 @@ class RetryPolicy:
                 return after if after <= self.max_retry_after else None
         return self.backoff(retry, clock)
 
-    def fits_budget(self, started: float, delay: float, clock: Clock) -> bool:
-        return clock.monotonic() - started + delay <= self.total_budget
+    def fits_budget(
+        self, started: float, delay: float, clock: Clock, deadline: float | None = None
+    ) -> bool:
+        """Whether a wait of ``delay`` ends inside the budget, and before ``deadline`` (a
+        ``clock.monotonic()`` time) when the call has one."""
+        if not delay <= MAX_WAIT:  # inf (or a year) would raise OverflowError in sleep()
+            return False
+        now = clock.monotonic()
+        if deadline is not None and now + delay >= deadline:
+            return False
+        return now - started + delay <= self.total_budget
 
 
 def status_is_retryable(method: str, status_code: int) -> bool:
@@ -116,8 +134,13 @@ def parse_retry_after(value: str, *, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP date.
 
     Unparseable values give ``None`` (then the usual backoff applies); a date in the past is 0.
+    A value too large to represent (digits by the hundred, a date in the year 10**20) is
+    ``math.inf``: longer than any cap, so the answer is not retried.
     """
     text = value.strip()
+    if text.isdigit() and text.isascii():
+        # delta-seconds (RFC 9110 10.2.3): only digits, any number of them.
+        return float(text) if len(text) <= 15 else math.inf
     try:
         seconds = float(text)
     except ValueError:
@@ -125,9 +148,14 @@ def parse_retry_after(value: str, *, now: float) -> float | None:
             moment = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
+        except OverflowError:  # a year, day or offset beyond what datetime holds
+            return math.inf
         if moment.tzinfo is None:  # RFC 9110 dates are GMT
             return None
-        return max(0.0, moment.timestamp() - now)
+        try:
+            return max(0.0, moment.timestamp() - now)
+        except (OverflowError, OSError):
+            return math.inf
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)

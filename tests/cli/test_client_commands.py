@@ -134,7 +134,8 @@ def test_update_blank_name_is_refused_before_sending(server: MockVox) -> None:
     assert result.stderr.splitlines()[0] == "error: update campaign refused before sending:"
     # The business rule says why, in the docs' terms; the schema's pattern is not shown.
     assert result.stderr.splitlines()[1:] == [
-        "  /name: '   ' is only whitespace: a name has 1..255 characters [VOX-E012]"
+        "  /name: '   ' is only whitespace: a name has 1..255 characters, not only whitespace"
+        " [schema/pattern]"
     ]
     assert "does not match" not in result.stderr
     assert server.get(PAUSED) == before
@@ -230,7 +231,10 @@ def test_create_with_a_blank_name_gets_the_business_rule_message(mock: MockVox) 
     args[args.index("고객 설문")] = "   "
     result = run_mock(mock, *args)
     assert result.exit_code == 1
-    assert "'   ' is only whitespace: a name has 1..255 characters [VOX-E012]" in result.stderr
+    assert (
+        "'   ' is only whitespace: a name has 1..255 characters, not only whitespace"
+        " [schema/pattern]" in result.stderr
+    )
     assert "does not match" not in result.stderr
     assert mock.requests == []
 

@@ -3,7 +3,8 @@
 Both sides read a body as ``json.loads`` reads it. The decisions where the Pydantic model used to
 be stricter than the validator: an integral float (``1200.0``, ``1e20``) is an integer, as JSON
 Schema says, and becomes an int in the model; a lone surrogate (``"\\ud800"``) is a string like any
-other; an ``agent_id`` that is not 8-4-4-4-12 hexadecimal digits is refused by both (VOX-E014).
+other; an ``agent_id`` that is not 8-4-4-4-12 hexadecimal digits is refused by both (the spec's
+pattern).
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ REFUSED = {
     ),
     "a non-UUID agent_id": (
         encode(valid_campaign(agent={"agent_id": "agt_123", "agent_version": "v1"}), "utf-8"),
-        ("VOX-E014", "/agent/agent_id"),
+        ("schema/pattern", "/agent/agent_id"),
     ),
     "a UUID without hyphens": (
         encode(
@@ -186,7 +187,7 @@ REFUSED = {
             ),
             "utf-8",
         ),
-        ("VOX-E014", "/agent/agent_id"),
+        ("schema/pattern", "/agent/agent_id"),
     ),
 }
 

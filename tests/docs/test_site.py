@@ -12,7 +12,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,39 +23,15 @@ from urllib.parse import urlsplit
 import click
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
+from tests.support.chromium import launched_chromium
 from tests.support.paths import REPO_ROOT
 from voxkit.cli import cli
 from voxkit.specdiff import CHECKS, OASDIFF_CHECK_IDS
 
 # What the browser may do here: run headless, and reach nothing but the loopback server.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 README_LIMIT = 10 * 1024
-
-
-def _chromium() -> str:
-    for candidate in (
-        os.environ.get("VOXKIT_CHROMIUM", ""),
-        "/usr/bin/chromium",
-        shutil.which("chromium") or "",
-        shutil.which("chromium-browser") or "",
-        shutil.which("google-chrome") or "",
-    ):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    pytest.fail(
-        "no Chromium: `apt-get install -y chromium` (as .ci/run does) or set VOXKIT_CHROMIUM"
-    )
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +72,8 @@ def base_url(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
@@ -110,7 +81,7 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context()
     outside: list[str] = []
 
-    # Every other host resolves to nothing (CHROMIUM_ARGS); any request to one is reported.
+    # Every other host resolves to nothing (tests.support.chromium); any request to one is reported.
     context.on(
         "request",
         lambda request: (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -12,19 +13,27 @@ import pytest
 import yaml
 
 from generator._pins import PINNED_TOOLS
+from tests.generator._offline import offline_env
 from tests.support.paths import REPO_ROOT, SPEC_PATH
 
 GENERATED = REPO_ROOT / "generated_client"
 
 
 def run_generator(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """``python -m generator`` offline: it and every tool it starts have sockets blocked
+    (``offline/sitecustomize.py``), and any attempt to connect fails the test."""
+    with tempfile.TemporaryDirectory(prefix="voxkit-network-log-") as scratch:
+        log = Path(scratch) / "network.log"
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=REPO_ROOT,
+            env=offline_env(log),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert not log.exists(), log.read_text(encoding="utf-8")
+    return result
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

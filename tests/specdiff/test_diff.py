@@ -305,13 +305,18 @@ def test_a_request_bound_in_a_shared_component_of_the_real_spec(tmp_path: Path) 
     spec = _spec()
     spec["components"]["schemas"]["CampaignName"]["maxLength"] = 100
     _, report = run_json(SPEC_PATH, _write(tmp_path, spec))
-    (change,) = report["changes"]
+    # The campaign's name in responses is the same component: judged there too, not breaking.
+    change, response = report["changes"]
     assert change["id"] == "request-property-max-length-decreased"
+    assert change["classification"] == "breaking"
     assert change["old_pointer"] == "/components/schemas/CampaignName/maxLength"
     assert sorted(change["operations"]) == [
         "PATCH /v3/campaigns/{campaign_id}",
         "POST /v3/campaigns",
     ]
+    assert response["id"] == "response-property-max-length-decreased"
+    assert response["classification"] == "non-breaking"
+    assert response["old_pointer"] == change["old_pointer"]
 
 
 def test_the_real_spec_with_a_new_campaign_status(tmp_path: Path) -> None:

@@ -137,7 +137,8 @@ def _campaign_values() -> st.SearchStrategy[dict[str, Any]]:
 
 
 campaigns = _campaign_values()
-"""Schema-valid campaigns (the agent_version "" aside), business-rule findings or not."""
+"""Campaigns of every documented member, each value just inside or outside the schema's facts
+(counts from -1, concurrency -1..102, malformed numbers), business-rule findings or not."""
 
 json_values = st.recursive(
     st.one_of(
@@ -192,7 +193,8 @@ def mutated_campaigns(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def near_valid_campaigns(draw: st.DrawFn) -> dict[str, Any]:
-    """A campaign every rule is quiet about, then perhaps one member moved to a rule's edge."""
+    """A campaign every rule is quiet about, then perhaps one member moved to the edge of a rule
+    or of a schema fact (a count of -1: ``schema/minimum``)."""
     status = draw(st.sampled_from(STATUSES))
     total = draw(st.integers(min_value=0, max_value=1000))
     completed = draw(st.integers(min_value=0, max_value=total))

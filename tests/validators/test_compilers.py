@@ -62,6 +62,21 @@ DEFS: dict[str, Any] = {
         "required": ["x"],
         "properties": {"x": {"type": "boolean"}, "y": {"type": "string"}},
     },
+    # String keywords both compilers take: lengths in code points, patterns as Python's re.search
+    # (what jsonschema runs), "$" before a final newline and Unicode \\d included.
+    "Texts": {
+        "type": "object",
+        "required": ["p"],
+        "properties": {
+            "p": {"type": "string", "pattern": "^[0-9]+$"},
+            "q": {"type": ["string", "null"], "pattern": "^[0-9]+(?![\\s\\S])", "maxLength": 3},
+            "r": {"type": "string", "minLength": 2, "maxLength": 4},
+            "u": {"type": ["null", "string"], "minLength": 1},
+            "v": {"type": "string", "pattern": "[^\\x09-\\x0d\\x20\\ufeff]"},
+            "w": {"type": "string", "pattern": "\\d"},
+        },
+    },
+    "BadPattern": {"type": "string", "pattern": "("},
 }
 _KEYS = st.sampled_from(
     [
@@ -159,10 +174,56 @@ def _decoder(name: str, *, forbid_unknown: bool = True) -> msgspec.json.Decoder[
 
 
 def test_schemas_with_keywords_msgspec_cannot_mirror_get_no_decoder() -> None:
-    assert _decoder("Node") is None  # oneOf, const, pattern, multipleOf, ...
+    assert _decoder("Node") is None  # oneOf, const, multipleOf, ...
     assert _decoder("Closed") is None  # additionalProperties
-    assert _decoder("Short") is None  # maxLength: units differ
+    assert _decoder("BadPattern") is None  # a pattern Python's re cannot compile
+    assert _decoder("Short") is not None  # lengths: code points in both
+    assert _decoder("Texts") is not None  # patterns: Python's re.search in both
     assert _decoder("Flat") is not None
+
+
+_TEXTS = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("0123456789\n\t \x0b\x1c\x85\xa0\ufeff\u3000a-\u0663\uff13"),
+        st.sampled_from(["\U0001f600", "\ud800", "\udfff"]),
+        st.characters(),
+    ),
+    max_size=6,
+)
+_text_records = st.fixed_dictionaries(
+    {},
+    optional={
+        key: st.one_of(_TEXTS, st.none(), st.integers(), st.sampled_from(["12", "12\n", "١٢"]))
+        for key in ("p", "q", "r", "u", "v", "w")
+    },
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_text_records)
+@example({"p": "12\n", "q": "12\n"})
+@example({"p": "\u0663", "q": "1", "r": "\U0001f600" * 4, "u": None, "v": "\ufeff", "w": "\u0663"})
+@example({"p": "1", "r": "\U0001f600" * 5, "u": ""})
+@example({"p": "1", "q": None, "v": "\ud800"})
+def test_string_keywords_are_judged_as_jsonschema_judges_them(value: dict[str, Any]) -> None:
+    """Both compilers vouch only for valid strings, and the decoder for every valid document it
+    can read (strings without lone surrogates)."""
+    valid = _reference("Texts").is_valid(value)
+    if compile_predicates(DEFS, "Texts").whole(value):
+        assert valid
+    surrogates = any(
+        isinstance(v, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in v) for v in value.values()
+    )
+    document = json.dumps(value)
+    for forbid_unknown in (True, False):
+        decoder = _decoder("Texts", forbid_unknown=forbid_unknown)
+        assert decoder is not None
+        try:
+            decoder.decode(document)
+        except msgspec.DecodeError:
+            assert surrogates or not valid
+        else:
+            assert valid
 
 
 @settings(max_examples=400, deadline=None)

@@ -129,17 +129,12 @@ FIRING: dict[str, dict[str, Any]] = {
     },
     "VOX-E002": {"status": "draft", "active_concurrency": 0, "finished_at": 1741900000000},
     "VOX-E003": {"total_calls": 727},
-    "VOX-E004": {"failed_calls": -1},
     "VOX-E005": {"paused_by": "user"},
     "VOX-E006": {**_PAUSED, "paused_by": None},
     "VOX-E007": {"active_concurrency": 21},
-    "VOX-E008": {"concurrency": 0, "active_concurrency": 0},
     "VOX-E009": {"scheduled_at": 1741842354},
     "VOX-E010": {**_PAUSED, "paused_by": "user", "paused_at": 1741842354956},
-    "VOX-E011": {"from_number": "070-7000-1234"},
-    "VOX-E012": {"name": " "},
     "VOX-E013": {"call_time_window": {**_WINDOW, "timezone": "Mars/Base"}},
-    "VOX-E014": {"agent": {"agent_id": "agent_01", "agent_version": "v1"}},
     "VOX-W001": {**_DONE, "finished_at": None, "completed_calls": 1112},
     "VOX-W002": {**_DONE, "total_calls": 729},
     "VOX-W003": {**_PAUSED, "paused_by": "system", "call_time_window": None},
@@ -167,6 +162,32 @@ def test_the_fast_tier_fires_each_built_in_rule(
     assert fast is not None
     assert [f.rule for f in fast] == [rule_id]
     assert fast == _reference_tier(data, "Campaign", False, ())
+
+
+# What the retired rules checked, now the schema's: refused alike on every tier, by the schema
+# alone (the decoders refuse these documents, so the exact path gives the findings).
+SCHEMA_FIRING: dict[str, tuple[dict[str, Any], str]] = {
+    "VOX-E004": ({"failed_calls": -1}, "schema/minimum"),
+    "VOX-E008": ({"concurrency": 0, "active_concurrency": 0}, "schema/minimum"),
+    "VOX-E011": ({"from_number": "070-7000-1234"}, "schema/pattern"),
+    "VOX-E012": ({"name": " "}, "schema/pattern"),
+    "VOX-E014": ({"agent": {"agent_id": "agent_01", "agent_version": "v1"}}, "schema/pattern"),
+}
+
+
+@pytest.mark.parametrize("unknown", [False, True], ids=["struct", "TypedDict"])
+@pytest.mark.parametrize(("retired", "case"), list(SCHEMA_FIRING.items()), ids=list(SCHEMA_FIRING))
+def test_what_the_retired_rules_checked_every_tier_refuses_by_the_schema(
+    retired: str, case: tuple[dict[str, Any], str], unknown: bool
+) -> None:
+    changes, keyword = case
+    record = valid_campaign(**changes, **({"added_by_the_api": [1]} if unknown else {}))
+    data = orjson.dumps(record)
+    assert _decoder_tier(data, "Campaign", _tier_one("Campaign"), False, ()) is None
+    reference = _reference_tier(data, "Campaign", False, ())
+    assert [f.rule for f in reference] == [keyword]
+    assert validate_json(data) == reference == validate(record)
+    assert_matches_reference(data)
 
 
 @_SETTINGS

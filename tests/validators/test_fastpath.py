@@ -34,7 +34,7 @@ from tests.support.campaigns import (
 from vox_validators import Finding, Rule, rule, validate, validate_json
 from vox_validators._schema import bundle
 from vox_validators._tiers.struct_decoder import decoder_for
-from vox_validators.rules import _names, load_rules
+from vox_validators.rules import _windows, load_rules
 from vox_validators.rules._quiet_checks import _quiet_check, derive, quiet_check, underived
 from vox_validators.rules._registry import (
     EVERY_SCHEMA,
@@ -124,7 +124,9 @@ def test_a_valid_record_never_reaches_the_generators(monkeypatch: pytest.MonkeyP
     assert validate_json(json.dumps(valid_campaign())) == []
     assert validate(valid_campaign()) == []
     assert ran == []
-    assert [f.rule for f in validate_json(json.dumps(valid_campaign(name="")))] == ["VOX-E012"]
+    assert [f.rule for f in validate_json(json.dumps(valid_campaign(status="draft")))] == [
+        "VOX-W004"
+    ]
     assert len(ran) == 1  # a record a rule reports on: the generators give the findings
 
 
@@ -135,11 +137,11 @@ def test_the_caches_are_bounded() -> None:
 
 def test_an_unhashable_rule_is_checked_uncached() -> None:
     schemas: Any = ["Campaign"]  # a list, as a hand-made Rule may have
-    by_hand = Rule(
-        "ACME-E004", "error", "d", "s", schemas, _names.name_has_1_to_255_characters.check
-    )
-    assert not quiet_check((by_hand,))(valid_campaign(name=""))
-    assert [f.rule for f in validate_json(b'{"name": ""}', rules=[by_hand])][-1] == "ACME-E004"
+    by_hand = Rule("ACME-E004", "error", "d", "s", schemas, _windows.time_zone_is_iana.check)
+    mars = {**valid_campaign()["call_time_window"], "timezone": "Mars/Base"}
+    assert not quiet_check((by_hand,))(valid_campaign(call_time_window=mars))
+    document = json.dumps({"call_time_window": mars})
+    assert [f.rule for f in validate_json(document, rules=[by_hand])][-1] == "ACME-E004"
 
 
 # ---- rules that cannot be derived still run, as their generators -------------------------------
@@ -432,7 +434,9 @@ def test_a_rule_registered_at_run_time_is_in_the_fast_path(
 
 @pytest.mark.usefixtures("new_module")
 def test_a_registered_rule_that_raises_is_an_internal_finding() -> None:
-    record = valid_campaign(name="", agent={"agent_id": "x", "agent_version": "boom"})
+    mars = {**valid_campaign()["call_time_window"], "timezone": "Mars/Base"}
+    agent = {**valid_campaign()["agent"], "agent_version": "boom"}
+    record = valid_campaign(status="draft", call_time_window=mars, agent=agent)
     findings = validate_json(json.dumps(record))
     assert (
         Finding(
@@ -440,7 +444,7 @@ def test_a_registered_rule_that_raises_is_an_internal_finding() -> None:
         )
         in findings
     )
-    assert {"VOX-E012", "VOX-E014", "internal"} == {f.rule for f in findings}
+    assert {"VOX-W004", "VOX-E013", "internal"} == {f.rule for f in findings}
     assert validate(record) == findings
 
 

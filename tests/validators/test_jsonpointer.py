@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tests.support.paths import REPO_ROOT
 from vox_validators.jsonpointer import (
+    check_size,
     deref,
     escape,
     existing,
@@ -22,6 +23,7 @@ from vox_validators.jsonpointer import (
     lookup,
     parse,
     pointer,
+    ref_cycle,
     unescape,
 )
 
@@ -93,6 +95,120 @@ def test_iter_refs_gives_the_pointer_of_each_ref_member() -> None:
         ("/dangling/$ref", "#/nowhere"),
     ]
     assert list(iter_refs([{"x": {"$ref": "#/y"}}], "/base")) == [("/base/0/x/$ref", "#/y")]
+
+
+def test_iter_refs_reports_other_keywords_when_asked() -> None:
+    node = {"a": {"$dynamicRef": "#/x", "$ref": "#/y"}, "b": [{"operationRef": "#/z"}]}
+    assert list(iter_refs(node, keywords=("$ref", "$dynamicRef", "operationRef"))) == [
+        ("/a/$ref", "#/y"),
+        ("/a/$dynamicRef", "#/x"),
+        ("/b/0/operationRef", "#/z"),
+    ]
+    assert list(iter_refs(node)) == [("/a/$ref", "#/y")]
+
+
+def bomb(levels: int) -> Any:
+    """Nine references to one list, nine levels deep: 9**levels leaves, 9 * levels objects."""
+    node: Any = [{"$ref": "#/leaf"}]
+    for _ in range(levels):
+        node = [node] * 9
+    return node
+
+
+def test_iter_refs_walks_a_shared_node_once() -> None:
+    # What a YAML alias bomb parses to: walking every path would take 9**30 steps.
+    assert list(iter_refs({"bomb": bomb(30)})) == [("/bomb/0" + "/0" * 30 + "/$ref", "#/leaf")]
+
+
+def test_iter_refs_ends_on_a_node_that_contains_itself() -> None:
+    looped: dict[str, Any] = {"$ref": "#/a"}
+    looped["self"] = looped
+    assert list(iter_refs(looped)) == [("/$ref", "#/a")]
+
+
+def test_iter_refs_is_not_limited_by_python_recursion() -> None:
+    node: Any = {"$ref": "#/x"}
+    for _ in range(5000):
+        node = {"a": node}
+    ((at, ref),) = iter_refs(node)
+    assert at == "/a" * 5000 + "/$ref"
+    assert ref == "#/x"
+
+
+@pytest.mark.parametrize(
+    ("document", "cycle"),
+    [
+        ({"a": {"$ref": "#/a"}}, ("#/a", "#/a")),
+        ({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}}, ("#/a", "#/b", "#/a")),
+        # Entered from a chain: the loop alone is named.
+        ({"c": {"$ref": "#/a"}, "a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}}, ("#/a", "#/b", "#/a")),
+        # Through the whole document ("#"), a reference of the top level.
+        (
+            {"$ref": "#/a", "a": {"$ref": "#/b"}, "b": {"$ref": "#"}},
+            ("#", "#/a", "#/b", "#"),
+        ),
+        # Siblings of $ref do not make a schema the reference stands for.
+        ({"a": {"$ref": "#/a", "description": "x"}}, ("#/a", "#/a")),
+    ],
+)
+def test_ref_cycle_names_a_loop_of_references(document: Any, cycle: tuple[str, ...]) -> None:
+    assert ref_cycle(document) == cycle
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        DOCUMENT | {"loop": {"type": "string"}},
+        # A recursive schema: the reference is inside a real schema, not a loop.
+        {"node": {"type": "object", "properties": {"child": {"$ref": "#/node"}}}},
+        {"a": {"$ref": "#/nowhere"}},  # unresolvable: reported as such elsewhere
+        {"a": {"$ref": "#/b"}, "b": {"$ref": "#/c"}, "c": {"$ref": "#/d"}, "d": 1},
+    ],
+)
+def test_ref_cycle_is_none_without_a_loop(document: Any) -> None:
+    assert ref_cycle(document) is None
+
+
+def test_ref_cycle_follows_each_reference_once() -> None:
+    # A chain of 20,000 references, each checked from its own start: linear, not quadratic.
+    document: dict[str, Any] = {f"r{i}": {"$ref": f"#/r{i + 1}"} for i in range(20_000)}
+    document["r20000"] = {"type": "string"}
+    assert ref_cycle(document) is None
+
+
+def test_check_size_counts_shared_nodes_at_each_use() -> None:
+    # bomb(5): 9**5 leaves of 3 nodes (a list, a mapping, a string) under 1 + 9 + ... + 9**4 lists.
+    nodes = 3 * 9**5 + sum(9**level for level in range(5))
+    check_size(bomb(5), max_nodes=nodes, max_chars=10**6)
+    with pytest.raises(ValueError, match=f"^more than {nodes - 1:,} nodes"):
+        check_size(bomb(5), max_nodes=nodes - 1, max_chars=10**6)
+    with pytest.raises(ValueError, match=r"^more than 1,000 nodes with every YAML alias expanded$"):
+        check_size(bomb(30), max_nodes=1000, max_chars=10**6)
+
+
+def test_check_size_counts_text_at_each_use() -> None:
+    text = "x" * 1000
+    check_size([text] * 10, max_nodes=100, max_chars=10_000)
+    with pytest.raises(ValueError, match=r"^more than 9,999 characters of text"):
+        check_size([text] * 10, max_nodes=100, max_chars=9_999)
+    with pytest.raises(ValueError, match="characters of text"):
+        check_size({text: 1, "y" * 1000: 2}, max_nodes=100, max_chars=1999)  # keys count
+
+
+def test_check_size_names_where_the_depth_is_passed() -> None:
+    node: Any = "leaf"
+    for _ in range(10):
+        node = {"a": [node]}
+    check_size({"x": node}, max_nodes=100, max_chars=100, max_depth=21)
+    with pytest.raises(ValueError, match=r"^nested more than 20 levels deep at /x(/a/0){9}/a$"):
+        check_size({"x": node}, max_nodes=100, max_chars=100, max_depth=20)
+
+
+def test_check_size_refuses_a_node_that_contains_itself() -> None:
+    looped: dict[str, Any] = {"x": 1, "a": [1]}
+    looped["a"].append({"b": looped})
+    with pytest.raises(ValueError, match=r"^a node contains itself at /a/1/b$"):
+        check_size(looped, max_nodes=100, max_chars=100)
 
 
 def test_deref_follows_a_chain_to_where_the_node_is_written() -> None:

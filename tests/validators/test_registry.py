@@ -26,7 +26,7 @@ import vox_validators.rules
 from tests.support.campaigns import valid_campaign
 from vox_validators import Finding, validate, validate_json, validate_many
 from vox_validators._validate import _TIER_ONE, _tier_one, _TierOne
-from vox_validators.rules import _names
+from vox_validators.rules import _windows
 from vox_validators.rules._registry import discover
 from voxkit.cli import cli
 
@@ -48,8 +48,8 @@ EXPECTED = Finding("VOX-E999", "error", "/name", "'forbidden' is a forbidden nam
 @pytest.fixture(params=["function in an existing module", "new module file"])
 def new_rule(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
     if request.param == "function in an existing module":
-        namespace = vars(_names)
-        exec(compile(NEW_RULE, _names.__file__ or "_names.py", "exec"), namespace)
+        namespace = vars(_windows)
+        exec(compile(NEW_RULE, _windows.__file__ or "_windows.py", "exec"), namespace)
         try:
             discover()
             yield
@@ -173,8 +173,8 @@ def test_without_the_fixture_the_rule_is_gone() -> None:
 
 
 def test_two_built_in_rules_with_one_id_are_refused() -> None:
-    namespace = vars(_names)
-    exec(compile(NEW_RULE.replace("VOX-E999", "VOX-E001"), "_names.py", "exec"), namespace)
+    namespace = vars(_windows)
+    exec(compile(NEW_RULE.replace("VOX-E999", "VOX-E001"), "_windows.py", "exec"), namespace)
     try:
         with pytest.raises(RuntimeError, match="'VOX-E001' names two built-in rules"):
             discover()

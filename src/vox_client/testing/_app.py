@@ -3,7 +3,9 @@ share it, so both answer alike).
 
 Where the docs are silent the mock decides, and says so here:
 
-- the method is checked first (405 with ``Allow`` on a documented path, 404 on any other path),
+- the method is checked first (405 with ``Allow`` on a documented path, for every method the
+  spec does not document there, HEAD, OPTIONS, TRACE and a lower-case ``get`` included; 404 on
+  any other path),
   then the key (401), then the campaign ID (404), then the body, then the status (409);
 - a body that is not JSON, and a ``name`` that is null, empty or only whitespace, are 400 (the
   latter with the documented envelope); any other body the spec refuses, by its schema or by a
@@ -11,7 +13,9 @@ Where the docs are silent the mock decides, and says so here:
 - a created campaign is ``draft`` when scheduled and ``pending`` otherwise; its ``concurrency``
   defaults to 1 and its call window to 08:00-20:00 every day; a 10-11 digit ``scheduled_at`` is
   unix seconds, normalised to milliseconds (the v3 contract rules allow that on some inputs);
-- a 200 body is checked before it is sent: a request whose result would break a rule is 422.
+- a 200 body is checked before it is sent: a request whose result would break a rule is 422
+  (a warning's rule too: every body the mock sends has no finding at all);
+- "blank" (the 400) is what the spec's ``CampaignName`` pattern calls only whitespace.
 """
 
 from __future__ import annotations
@@ -92,8 +96,10 @@ def handle(
     api_key: str,
     now_ms: int,
 ) -> Reply:
-    """The answer to one request; ``store`` changes only on a successful PATCH or POST."""
-    method = method.upper()
+    """The answer to one request; ``store`` changes only on a successful PATCH or POST.
+
+    Methods are case-sensitive (RFC 9110 9.1): ``get`` is not ``GET``, so it is a 405.
+    """
     raw_path = urlsplit(target).path
     parts = raw_path.split("/")
     if raw_path == COLLECTION:
@@ -144,7 +150,7 @@ def _decode(body: bytes, schema: str) -> tuple[dict[str, Any] | None, Reply | No
         )
     if isinstance(document, dict) and "name" in document:
         name = document["name"]
-        if name is None or (isinstance(name, str) and not name.strip()):
+        if name is None or (isinstance(name, str) and _blank(name)):
             return None, error_reply(
                 400,
                 "invalid_request",
@@ -156,6 +162,15 @@ def _decode(body: bytes, schema: str) -> tuple[dict[str, Any] | None, Reply | No
         return None, refused
     assert isinstance(document, dict)  # the schemas of request bodies are objects
     return document, None
+
+
+def _blank(name: str) -> bool:
+    """Empty or only whitespace, as the spec's ``CampaignName`` pattern says it (which counts
+    U+FEFF and U+001C..U+001F as whitespace, where ``str.strip`` does not agree)."""
+    return any(
+        f.rule in ("schema/pattern", "schema/minLength") and f.path == "/name"
+        for f in validate({"name": name}, "UpdateCampaignRequest")
+    )
 
 
 def _refusal(findings: list[Finding]) -> Reply | None:

@@ -292,7 +292,6 @@ class MockVox:
     def receive(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Outcome:
         """Take one request: record it, apply a queued fault or the API's rules, and say what to
         send back. The server and the transports call this; tests normally do not."""
-        method = method.upper()
         parts = urlsplit(target)
         with self._lock:
             request_id = f"req_{len(self._requests) + 1:08d}"

@@ -8,10 +8,20 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from vox_client._exceptions import printable
+from vox_client.testing._app import encode
+
 if TYPE_CHECKING:
     from vox_client.testing._mock import MockVox
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+# The envelope's code for what http.server itself refuses, before the mock sees a request.
+_ERROR_CODES = {
+    400: "invalid_request",
+    414: "uri_too_long",
+    431: "request_header_fields_too_large",
+    505: "http_version_not_supported",
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -47,10 +57,36 @@ class _Handler(BaseHTTPRequestHandler):
             return self._dispatch
         raise AttributeError(name)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request http.server cannot parse (a bad request line, HTTP/2.0, a line too long)
+        is answered in the v3 error envelope too, never with http.server's HTML page."""
+        self.log_error("code %d, message %s", code, message)
+        if self.request_version == "HTTP/0.9":  # an unparseable line: answer as HTTP/1.1 does
+            self.request_version = self.protocol_version
+        reason = self.responses.get(code, ("error", ""))[0]
+        body = encode(
+            {
+                "error": {
+                    "code": _ERROR_CODES.get(code, "error"),
+                    "message": message or reason,
+                    "details": None,
+                }
+            }
+        )
+        self.close_connection = True
+        self.send_response(code, reason)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, format: str, *args: Any) -> None:  # the stdlib's signature
-        # The request line and the status only: never a header, so never the key.
+        # The request line and the status only: never a header, so never the key. Escaped:
+        # a request line may hold any byte, and this goes to a terminal.
         if not self.quiet:
-            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+            sys.stderr.write(printable(f"{self.address_string()} {format % args}") + "\n")
 
 
 class MockServer:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from vox_client.testing import LIFECYCLE, MockVox
+from voxkit.cli._client import printable
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
 
@@ -23,13 +24,16 @@ def _seeds(path: Path) -> list[dict[str, Any]]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise click.BadParameter(
-            f"{path}: not a JSON file: {exc}", param_hint="--seed-file"
+            printable(f"{path}: not a JSON file: {exc}"), param_hint="--seed-file"
         ) from exc
     if isinstance(document, dict) and isinstance(document.get("campaigns"), list):
         document = document["campaigns"]
     if not isinstance(document, list) or not all(isinstance(c, dict) for c in document):
         raise click.BadParameter(
-            f'{path}: a seed file is a JSON array of campaign objects (or {{"campaigns": [...]}})',
+            printable(
+                f"{path}: a seed file is a JSON array of campaign objects "
+                '(or {"campaigns": [...]})'
+            ),
             param_hint="--seed-file",
         )
     return document
@@ -92,14 +96,15 @@ def mock_command(  # noqa: PLR0917 - click passes every option by position
             campaigns=seeds,
         )
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(printable(str(exc))) from exc
 
     def ready(url: str) -> None:
         click.echo(f"voxkit mock: the vox.ai v3 campaigns API on {url}")
         click.echo(f"  VOX_BASE_URL={url}")
         click.echo(f"  VOX_API_KEY={mock.api_key}")
         for campaign in mock.campaigns.values():
-            click.echo(f"  {campaign['id']}  {campaign['status']}")
+            # A seed file's text, escaped: it may hold anything.
+            click.echo(printable(f"  {campaign['id']}  {campaign['status']}"))
         moves = "; ".join(
             f"{status} -> {'/'.join(nxt)}" for status, nxt in LIFECYCLE.items() if nxt
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from voxkit.report import printable
 from voxkit.specdiff import (
     FORMATS,
     SPEC_PATH_IN_REPO,
@@ -58,7 +59,8 @@ def diff(
     voxkit spec diff --git REV [NEW]   the committed spec at REV against NEW
 
     Exit status: 0, or 1 with --fail-on breaking when a change is breaking; 2 when a
-    document cannot be read or parsed.
+    document cannot be used (unreadable, invalid, a $ref loop, too big once its YAML aliases
+    are expanded).
     """
     if rev is None and len(documents) != 2:
         raise click.UsageError("give OLD and NEW, or --git REV [NEW]")
@@ -67,7 +69,8 @@ def diff(
     try:
         report = _compare(documents, rev)
     except SpecLoadError as exc:
-        click.echo(f"voxkit spec diff: error: {exc}", err=True)
+        # One line; a file name or a name in the spec cannot move the terminal's cursor.
+        click.echo(f"voxkit spec diff: error: {printable(str(exc))}", err=True)
         raise SystemExit(EXIT_UNUSABLE) from None
     click.echo(render(report, output_format), nl=False)
     if fail_on == "breaking" and report.breaking:

@@ -8,11 +8,17 @@ Exit status: 0 when every record is valid; 1 when a record is invalid (with ``--
 or has a warning); 2 for a usage error or an input path that cannot be read (missing, a permission
 error, a directory without input files). Paths that can be read are still validated and reported
 when another path cannot be: the error lines go to stderr, and 2 wins over 1.
+
+Nothing a file name or an input says reaches the terminal raw: every line on stderr is escaped
+(control characters as ``\\x1b``, ``\\n``), as every output format escapes what it prints.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,11 +30,18 @@ import click
 from vox_validators import SCHEMAS, Rule
 from vox_validators.rules import RuleError, extra_rules
 from vox_validators.sources import FORMATS as INPUT_FORMATS
-from vox_validators.sources import Discovery, InputFile, discover, is_recognised, iter_records
+from vox_validators.sources import (
+    Discovery,
+    InputFile,
+    Limits,
+    discover,
+    is_recognised,
+    iter_records,
+)
 from vox_validators.sources import Format as InputFormat
 from voxkit.engine.local import Batch, BatchResult, WorkerDied, batches, run
 from voxkit.engine.progress import Progress
-from voxkit.report import FORMATS, Format, JUnitWriter, Settings, Tally, summary
+from voxkit.report import FORMATS, Format, JUnitWriter, Settings, Tally, printable, summary
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -42,6 +55,57 @@ def _check_schema(ctx: click.Context, param: click.Parameter, value: str) -> str
             f"{value!r} is not a schema of the spec; one of: " + ", ".join(SCHEMAS)
         )
     return value
+
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1 << 10,
+    "kib": 1 << 10,
+    "kb": 10**3,
+    "m": 1 << 20,
+    "mib": 1 << 20,
+    "mb": 10**6,
+    "g": 1 << 30,
+    "gib": 1 << 30,
+    "gb": 10**9,
+    "t": 1 << 40,
+    "tib": 1 << 40,
+    "tb": 10**12,
+}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*\Z", re.IGNORECASE)
+
+
+class _Size(click.ParamType[int, Any]):
+    """A size in bytes: ``1000``, ``64MiB``, ``1.5GiB``, ``500KB`` (K, M, G, T alone: binary)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.match(str(value))
+        unit = match.group(2).lower() if match is not None else ""
+        if match is None or unit not in _UNITS:
+            self.fail(
+                f"{printable(str(value))!r} is not a size: a number of bytes, optionally with a "
+                "unit (KiB, MiB, GiB, TiB, or KB, MB, GB, TB), such as 64MiB",
+                param,
+                ctx,
+            )
+        size = int(float(match.group(1)) * _UNITS[unit])
+        if size < 1:
+            self.fail(f"{printable(str(value))!r} is not a size of at least one byte", param, ctx)
+        return size
+
+
+def _size_text(size: int) -> str:
+    """``size`` as the size options write it: ``64MiB``."""
+    for unit in ("TiB", "GiB", "MiB", "KiB"):
+        scale = _UNITS[unit.lower()]
+        if size % scale == 0:
+            return f"{size // scale}{unit}"
+    return str(size)
 
 
 @dataclass
@@ -60,14 +124,34 @@ class _ReadState:
         return self.done_bytes + current
 
 
-def _open(file: InputFile, stdin: BinaryIO) -> BinaryIO:
-    """``file`` opened for binary reading (stdin as it is); :class:`OSError` when it cannot be."""
+def _open(file: InputFile, stdin: BinaryIO, named: frozenset[str]) -> BinaryIO:
+    """``file`` opened for binary reading (stdin as it is); :class:`OSError` when it cannot be.
+
+    A file found in a directory is opened without blocking and must be a regular file (it was
+    one when the directory was listed; a FIFO put in its place must not hang the run). A FIFO
+    named on the command line is read as a stream, waiting for its writer like stdin.
+    """
     if file.path is None:
         return stdin
     path = Path(file.path)
     if path.is_dir():  # it was a file when the paths were listed
         raise IsADirectoryError(21, "is a directory")
-    return path.open("rb")
+    if file.path in named:
+        return path.open("rb")
+    return open(file.path, "rb", opener=_open_regular)  # Path.open has no opener
+
+
+def _open_regular(path: str, flags: int) -> int:
+    """``path`` opened without blocking, and only if it is a regular file (for ``open``)."""
+    descriptor = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "no longer a regular file")
+        os.set_blocking(descriptor, True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
 
 
 def _all_batches(
@@ -76,12 +160,15 @@ def _all_batches(
     input_format: InputFormat | None,
     state: _ReadState,
     stdin: BinaryIO,
+    *,
+    limits: Limits,
+    named: frozenset[str],
 ) -> Iterator[Batch]:
     for file in files:
         # Opened here rather than by iter_records: the progress line follows the stream, and a
         # path that cannot be read is one error line, then the next path.
         try:
-            stream = _open(file, stdin)
+            stream = _open(file, stdin, named)
         except OSError as error:
             state.unreadable += 1
             _error(f"{file.name}: cannot read: {error.strerror or error}")
@@ -90,7 +177,9 @@ def _all_batches(
         # --input-format is for the inputs whose extension does not say their format.
         read_as = None if is_recognised(file.name) else input_format
         try:
-            records = iter_records(stream, format=read_as, schema=schema, name=file.name)
+            records = iter_records(
+                stream, format=read_as, schema=schema, name=file.name, limits=limits
+            )
             yield from batches(records)
         finally:
             state.stream = None
@@ -100,11 +189,11 @@ def _all_batches(
 
 
 def _error(message: str) -> None:
-    click.echo(f"voxkit: error: {message}", err=True)
+    click.echo(f"voxkit: error: {printable(message)}", err=True)
 
 
 def _note(message: str) -> None:
-    click.echo(f"voxkit: note: {message}", err=True)
+    click.echo(f"voxkit: note: {printable(message)}", err=True)
 
 
 @click.command("validate")
@@ -181,6 +270,30 @@ def _note(message: str) -> None:
     "(partitioned by source) and print only the summary.",
 )
 @click.option(
+    "--max-record-size",
+    type=_Size(),
+    default=_size_text(Limits().record),
+    show_default=True,
+    help="A record larger than this (a JSON Lines line, an array element, a JSON document, a "
+    "recorded response body once decoded) is one `limit` finding, not validated.",
+)
+@click.option(
+    "--max-input-size",
+    type=_Size(),
+    default=_size_text(Limits().input),
+    show_default=True,
+    help="A cassette or HAR file larger than this once decompressed (they are read whole) is "
+    "one `limit` finding, not read. JSON and JSON Lines are streamed, whatever their size.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=Limits().nodes,
+    show_default=True,
+    help="A cassette with more YAML nodes than this (aliases expanded), or a HAR file with more "
+    "JSON values, is one `limit` finding, not read.",
+)
+@click.option(
     "--color/--no-color",
     default=None,
     help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
@@ -203,6 +316,9 @@ def validate_command(
     engine: Literal["local", "spark"],
     spark_master: str | None,
     output_dir: str | None,
+    max_record_size: int,
+    max_input_size: int,
+    max_nodes: int,
     color: bool | None,
     progress: bool | None,
 ) -> None:
@@ -211,6 +327,9 @@ def validate_command(
     PATH is a file or a directory (read recursively); - is stdin. Formats: a JSON object or
     array, JSON Lines (.jsonl, .ndjson), vcrpy cassettes (.yaml, .yml), HAR (.har), and gzip of
     any of them (.gz); --input-format says it where no extension does.
+
+    Whatever is over a size limit (--max-record-size, --max-input-size, --max-nodes) is one
+    `limit` finding, and the run goes on with the rest.
 
     Exit status: 0 every record is valid; 1 a record is invalid (or, with --fail-on warning, has a
     warning); 2 usage error or unreadable input path.
@@ -223,6 +342,12 @@ def validate_command(
     settings = Settings(format=output_format, color=color, strict=strict, fail_on=fail_on)
     if engine == "local" and (spark_master is not None or output_dir is not None):
         raise click.UsageError("--spark-master and --output need --engine spark")
+    limits = Limits(record=max_record_size, input=max_input_size, nodes=max_nodes)
+    if engine == "spark" and limits != Limits():
+        raise click.UsageError(
+            "--max-record-size, --max-input-size and --max-nodes are not supported with "
+            "--engine spark (its executors read with the default limits)"
+        )
     rules = _extra_rules(rule_specs)
 
     def write(text: str) -> None:
@@ -261,27 +386,48 @@ def validate_command(
             write(result.rendered)
         meter.update(state.position(), tally.records)
 
-    all_batches = _all_batches(found.files, schema, input_format, state, sys.stdin.buffer)
+    all_batches = _all_batches(
+        found.files,
+        schema,
+        input_format,
+        state,
+        sys.stdin.buffer,
+        limits=limits,
+        named=frozenset(paths),
+    )
+    died: WorkerDied | None = None
     try:
-        run(all_batches, settings, jobs, consume, rules=rules, rule_specs=rule_specs)
+        try:
+            run(all_batches, settings, jobs, consume, rules=rules, rule_specs=rule_specs)
+        except WorkerDied as error:
+            died = error
         meter.close()
         if junit is not None:
             junit.finish(tally)
         else:
             write(summary(settings, tally))
         stdout.flush()
-    except WorkerDied as error:
-        meter.close()
-        _error(f"a worker process ended abruptly, so records are missing: {error}")
-        sys.exit(EXIT_USAGE)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, without a traceback at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_INVALID)
+    sys.exit(_exit_status(died, found, state, tally))
+
+
+def _exit_status(died: WorkerDied | None, found: Discovery, state: _ReadState, tally: Tally) -> int:
+    """The exit status of a local run, once its summary is out (a lost worker said on stderr)."""
+    if died is not None:
+        _error(
+            f"a worker process ended abruptly, so records are missing: {died.lost:,} records "
+            f"read but not validated (of {', '.join(died.sources) or 'no input'}), and the "
+            f"inputs were not read further; the summary counts only the records validated "
+            f"({died})"
+        )
+        return EXIT_USAGE
     if found.errors or state.unreadable:
-        sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_INVALID if tally.failing else EXIT_VALID)
+        return EXIT_USAGE
+    return EXIT_INVALID if tally.failing else EXIT_VALID
 
 
 def _discover(paths: tuple[str, ...]) -> Discovery:

@@ -177,7 +177,13 @@ def _start_worker(rule_specs: tuple[str, ...], shipped: tuple[_Shipped, ...]) ->
 
 
 class WorkerDied(Exception):
-    """A worker process ended abruptly (killed, out of memory); its records are unaccounted for."""
+    """A worker process ended abruptly (killed, out of memory): ``lost`` records, read from
+    ``sources`` and sent to workers, were never validated (the summary cannot count them)."""
+
+    def __init__(self, message: str, *, lost: int = 0, sources: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.lost = lost
+        self.sources = sources
 
 
 def run(
@@ -204,6 +210,8 @@ def run(
         return
     in_flight_limit = 3 * jobs
     context = multiprocessing.get_context()
+    # Each batch in flight with what it holds: when a worker dies, what was lost is counted.
+    pending: deque[tuple[Future[BatchResult], Batch]] = deque()
     try:
         with ProcessPoolExecutor(
             max_workers=jobs,
@@ -211,12 +219,15 @@ def run(
             initializer=_start_worker,
             initargs=(rule_specs, _shipped(rules, rule_specs)),
         ) as pool:
-            pending: deque[Future[BatchResult]] = deque()
             for batch in batches:
-                pending.append(pool.submit(run_batch, batch, settings))
-                while len(pending) >= in_flight_limit or (pending and pending[0].done()):
-                    consume(pending.popleft().result())
+                pending.append((pool.submit(run_batch, batch, settings), batch))
+                while len(pending) >= in_flight_limit or (pending and pending[0][0].done()):
+                    consume(pending[0][0].result())
+                    pending.popleft()
             while pending:
-                consume(pending.popleft().result())
+                consume(pending[0][0].result())
+                pending.popleft()
     except BrokenProcessPool as error:
-        raise WorkerDied(str(error)) from error
+        lost = sum(len(batch.records) for _, batch in pending)
+        sources = tuple(dict.fromkeys(batch.source for _, batch in pending))
+        raise WorkerDied(str(error), lost=lost, sources=sources) from error

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from vox_validators import Finding
 from voxkit.report import github, jsonl, junit, text
+from voxkit.report._escape import printable
 from voxkit.report._settings import FORMATS, Format, Settings
 from voxkit.report._tally import Tally
 from voxkit.report.junit import JUnitWriter
@@ -25,6 +26,7 @@ __all__ = [
     "Settings",
     "Tally",
     "clean_renderer",
+    "printable",
     "renderer",
     "summary",
 ]

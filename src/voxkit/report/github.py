@@ -1,6 +1,9 @@
 """``--format github``: one GitHub Actions workflow command (annotation) per finding.
 
 Escaping as the runner reads workflow commands: https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
+(data: ``%``, CR and LF percent-encoded; properties: also ``:`` and ``,``). Other control
+characters, which the runner would pass on to the log viewer as they are (ESC sequences), are
+written as their escapes (``\x1b``) first.
 """
 
 from __future__ import annotations
@@ -8,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vox_validators import Finding
-from voxkit.report._escape import without_surrogates
+from voxkit.report._escape import printable_lines
 
 __all__ = ["render"]
 
 
 def _escape_data(text: str) -> str:
-    return without_surrogates(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable_lines(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

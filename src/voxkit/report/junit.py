@@ -14,7 +14,7 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from vox_validators import Finding
-from voxkit.report._escape import xml_text
+from voxkit.report._escape import printable, xml_text
 from voxkit.report._tally import Tally
 
 __all__ = ["JUnitWriter", "case_name", "render_case"]
@@ -29,27 +29,34 @@ def case_name(line: int | None, index: int | None) -> str:
     return ", ".join(parts) or "record"
 
 
+def _line(text: str) -> str:
+    """``text`` as one line of XML 1.0 text (control characters as their escapes)."""
+    return xml_text(printable(text))
+
+
 def render_case(
     source: str, line: int | None, index: int | None, findings: Sequence[Finding], failing: bool
 ) -> str:
-    name = quoteattr(xml_text(case_name(line, index)))
-    attributes = f"classname={quoteattr(xml_text(source))} name={name}"
+    name = quoteattr(_line(case_name(line, index)))
+    attributes = f"classname={quoteattr(_line(source))} name={name}"
     if line is not None:
         attributes += f' line="{line}"'
     if not findings:
         return f"    <testcase {attributes}/>\n"
+    # One line per finding: a message's own newlines are written as \n, as in the text format.
     listing = escape(
         "".join(
-            f"{finding.severity} [{finding.rule}]"
-            f"{' at ' + finding.path if finding.path else ''}: {finding.message}\n"
+            f"{finding.severity} [{_line(finding.rule)}]"
+            f"{' at ' + _line(finding.path) if finding.path else ''}: "
+            f"{_line(finding.message)}\n"
             for finding in findings
         )
     )
-    listing = xml_text(listing)
     if failing:
         first = findings[0]
-        message = quoteattr(xml_text(f"[{first.rule}] {first.message}"))
-        body = f'<failure type="{escape(first.rule)}" message={message}>{listing}</failure>'
+        message = quoteattr(_line(f"[{first.rule}] {first.message}"))
+        kind = quoteattr(_line(first.rule))
+        body = f"<failure type={kind} message={message}>{listing}</failure>"
     else:
         body = f"<system-out>{listing}</system-out>"
     return f"    <testcase {attributes}>{body}</testcase>\n"
@@ -79,7 +86,7 @@ class JUnitWriter:
     def _close_suite(self) -> None:
         if self.source is None:
             return
-        name = quoteattr(xml_text(self.source))
+        name = quoteattr(_line(self.source))
         self.body.write(
             f'  <testsuite name={name} tests="{self.suite.records}" '
             f'failures="{self.suite.failing}" errors="0" skipped="0">\n'

@@ -28,7 +28,8 @@ def render(
     for finding in findings:
         at = f" at {printable(finding.path)}" if finding.path else ""
         lines.append(
-            f"{where}: {finding.severity} [{finding.rule}]{at}: {printable(finding.message)}\n"
+            f"{where}: {finding.severity} [{printable(finding.rule)}]{at}: "
+            f"{printable(finding.message)}\n"
         )
     return "".join(lines)
 
@@ -43,7 +44,7 @@ def render_coloured(
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
         severity = click.style(finding.severity, fg=colour, bold=True)
-        rule = click.style(f"[{finding.rule}]", fg="cyan")
+        rule = click.style(f"[{printable(finding.rule)}]", fg="cyan")
         at = f" at {printable(finding.path)}" if finding.path else ""
         lines.append(f"{where}: {severity} {rule}{at}: {printable(finding.message)}\n")
     return "".join(lines)

@@ -34,8 +34,10 @@ def compare(old: Source, new: Source) -> DiffReport:
 
     Each document may be a path (``os.PathLike``), its text (``bytes`` or ``str``, YAML or
     JSON), an already-parsed mapping, or a ``Document``. A document that cannot be read, parsed
-    or used (not OpenAPI 3.x, an unresolvable local ``$ref``, nested too deeply) raises
-    ``SpecLoadError`` with a one-line message; texts and mappings are named ``<old>``/``<new>``.
+    or used (not OpenAPI 3.x, an unresolvable local ``$ref`` or a loop of them, more than a
+    million nodes once its YAML aliases or shared objects are expanded, nested too deeply)
+    raises ``SpecLoadError`` with a one-line message; texts and mappings are named
+    ``<old>``/``<new>``.
     """
     old_document, new_document = load(old, "<old>"), load(new, "<new>")
     try:
@@ -295,7 +297,6 @@ class _Differ(SchemaComparer):
                     (old_param["schema"], join(old_ptr, "schema")),
                     (new_param["schema"], join(new_ptr, "schema")),
                     where,
-                    frozenset(),
                 )
 
     @staticmethod
@@ -479,7 +480,6 @@ class _Differ(SchemaComparer):
                         (old_media["schema"], join(old_media_ptr, "schema")),
                         (new_media["schema"], join(new_media_ptr, "schema")),
                         Where(label, role),
-                        frozenset(),
                     )
 
     def _component_schemas(self) -> None:

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 
 class SpecLoadError(Exception):
-    """A document that cannot be read or parsed; the message is one line shown to the user."""
+    """A document that cannot be read, parsed or used; its message is one line for the user."""

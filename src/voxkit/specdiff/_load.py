@@ -1,8 +1,9 @@
 """Reading an OpenAPI document from a file, a git revision, text or an already-parsed mapping.
 
 Every failure (missing file, invalid YAML or JSON, a top level that is not a mapping, an
-unresolvable local ``$ref``, a bad git revision) becomes one ``SpecLoadError`` whose message
-is a single line naming the source, so the command line never shows a traceback.
+unresolvable local ``$ref`` or a loop of them, a document too big once its YAML aliases are
+expanded, a bad git revision) becomes one ``SpecLoadError`` whose message is a single line
+naming the source, so the command line never shows a traceback.
 """
 
 from __future__ import annotations
@@ -16,11 +17,18 @@ from typing import Any
 
 import yaml
 
-from vox_validators.jsonpointer import iter_refs, lookup
+from vox_validators.jsonpointer import check_size, iter_refs, lookup, ref_cycle
 from voxkit.specdiff._errors import SpecLoadError
 
 # The committed spec, relative to the repository root: what `--git REV` reads at REV.
 SPEC_PATH_IN_REPO = "openapi/vox-campaigns-v3.yaml"
+
+# A document is measured as if every YAML alias (or object a mapping shares) were copied where
+# it is used: that is what each walk of the diff visits. The limits are far above a real API
+# description (this project's has a few thousand nodes) and far below a "billion laughs"; text
+# is counted the same way, so one long string aliased many times is refused too.
+MAX_NODES = 1_000_000
+MAX_CHARS = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,9 @@ def parse(raw: bytes | str, label: str) -> Document:
 def from_mapping(content: Mapping[str, Any], label: str) -> Document:
     """An already-parsed document, checked as ``parse`` checks one."""
     try:
-        return _check(_plain(content), label)
+        plain = _plain(content, {})
+        _check_size(plain, label)
+        return _check(plain, label)
     except RecursionError as exc:
         raise SpecLoadError(f"{label}: nested too deeply to read") from exc
 
@@ -121,7 +131,7 @@ def load(source: Source, label: str) -> Document:
 
 def _parse(raw: bytes | str, label: str) -> Any:
     try:
-        return yaml.safe_load(raw)
+        content = yaml.safe_load(raw)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else label
@@ -129,15 +139,30 @@ def _parse(raw: bytes | str, label: str) -> Any:
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SpecLoadError(f"{label}: invalid YAML/JSON: {first}") from exc
+    # PyYAML builds an alias as one shared object, so loading is cheap; walking is what is not.
+    _check_size(content, label)
+    return content
 
 
-def _plain(node: Any) -> Any:
+def _check_size(content: Any, label: str) -> None:
+    try:
+        check_size(content, max_nodes=MAX_NODES, max_chars=MAX_CHARS)
+    except ValueError as exc:
+        raise SpecLoadError(f"{label}: {exc}") from None
+
+
+def _plain(node: Any, copies: dict[int, Any]) -> Any:
     # Any Mapping becomes a dict and any tuple a list: the walk and the pointers test for those.
-    if isinstance(node, Mapping):
-        return {key: _plain(value) for key, value in node.items()}
-    if isinstance(node, list | tuple):
-        return [_plain(value) for value in node]
-    return node
+    # A part shared by several places is copied once and stays shared (``copies``), so a
+    # mapping built like an alias bomb stays small here and is refused by its measure.
+    if not isinstance(node, Mapping | list | tuple):
+        return node
+    if id(node) not in copies:
+        if isinstance(node, Mapping):
+            copies[id(node)] = {key: _plain(value, copies) for key, value in node.items()}
+        else:
+            copies[id(node)] = [_plain(value, copies) for value in node]
+    return copies[id(node)]
 
 
 def _check(content: Any, label: str) -> Document:
@@ -155,4 +180,12 @@ def _check(content: Any, label: str) -> Document:
     for pointer, ref in iter_refs(content):
         if not lookup(content, ref)[0]:
             raise SpecLoadError(f"{label}: unresolvable $ref {ref!r} at {pointer}")
+    # A reference that only names another reference, round to itself, stands for no schema.
+    cycle = ref_cycle(content)
+    if cycle is not None:
+        shown = (
+            [*cycle[:4], f"... ({len(cycle) - 6} more)", *cycle[-2:]] if len(cycle) > 8 else cycle
+        )
+        at = cycle[0][1:] + "/$ref"
+        raise SpecLoadError(f"{label}: $ref cycle {' -> '.join(shown)} at {at}")
     return Document(label=label, content=content)

@@ -170,16 +170,47 @@ def schemes_text(schemes: frozenset[str]) -> str:
     return "{" + ", ".join(sorted(schemes)) + "}" if schemes else "{} (no authentication)"
 
 
-def materialize(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
-    """The value with local ``$ref``s inlined (to a fixed depth, so loops end)."""
-    if depth > 32:
-        return node
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            target, _ = deref(document, node, "")
-            if target is not node:
-                return materialize(document, target, depth + 1)
-        return {key: materialize(document, value, depth + 1) for key, value in node.items()}
-    if isinstance(node, list):
-        return [materialize(document, value, depth + 1) for value in node]
-    return node
+def equivalent(
+    old_document: dict[str, Any],
+    old: Any,
+    new_document: dict[str, Any],
+    new: Any,
+    assume: tuple[tuple[Any, Any], ...] = (),
+) -> bool:
+    """Whether ``old`` and ``new`` are the same value once their local ``$ref``s are followed.
+
+    Recursive schemas are compared as graphs: each (old node, new node) pair is checked once,
+    and a pair met again while it is being checked is taken as equal (any difference still
+    makes the whole answer false). So the work is linear in what is compared, never a tree
+    unfolded to some depth. ``assume`` gives pairs of nodes to take as equal. ``true`` is not
+    ``1`` here, as in JSON; ``1`` is ``1.0``.
+    """
+    checked = {(id(old_node), id(new_node)) for old_node, new_node in assume}
+    pending = [(old, new)]
+    while pending:
+        old_node, new_node = pending.pop()
+        old_node, _ = deref(old_document, old_node, "")
+        new_node, _ = deref(new_document, new_node, "")
+        if isinstance(old_node, dict) and isinstance(new_node, dict):
+            if (id(old_node), id(new_node)) in checked:
+                continue
+            checked.add((id(old_node), id(new_node)))
+            if old_node.keys() != new_node.keys():
+                return False
+            pending += [(value, new_node[key]) for key, value in old_node.items()]
+        elif isinstance(old_node, list) and isinstance(new_node, list):
+            if (id(old_node), id(new_node)) in checked:
+                continue
+            checked.add((id(old_node), id(new_node)))
+            if len(old_node) != len(new_node):
+                return False
+            pending += zip(old_node, new_node, strict=True)
+        elif not _same_scalar(old_node, new_node):
+            return False
+    return True
+
+
+def _same_scalar(old: Any, new: Any) -> bool:
+    if isinstance(old, dict | list) or isinstance(new, dict | list):
+        return False  # a container against a scalar
+    return isinstance(old, bool) == isinstance(new, bool) and bool(old == new)

@@ -10,7 +10,7 @@ from typing import Any
 
 from vox_validators.jsonpointer import deref, existing, join
 from voxkit.specdiff._checks import CHECKS, Classification
-from voxkit.specdiff._nodes import at, mapping, materialize, union
+from voxkit.specdiff._nodes import at, equivalent, mapping, union
 
 DOC_KEYS = ("summary", "description", "title")
 EXAMPLE_KEYS = ("example", "examples")
@@ -131,9 +131,7 @@ class Recorder:
             for name in union(old_named, new_named):
                 self._named_example(name, (old_named, old_ptr), (new_named, new_ptr), operation)
         for key in keys:
-            old_value = materialize(self.old, old.get(key))
-            new_value = materialize(self.new, new.get(key))
-            if old_value != new_value:
+            if not equivalent(self.old, old.get(key), self.new, new.get(key)):
                 self.emit(
                     "example-changed",
                     f"{key} changed",
@@ -163,7 +161,7 @@ class Recorder:
             return
         old_ex, old_ex_ptr = deref(self.old, old_named[name], join(old_ptr, "examples", name))
         new_ex, new_ex_ptr = deref(self.new, new_named[name], join(new_ptr, "examples", name))
-        if materialize(self.old, old_ex) != materialize(self.new, new_ex):
+        if not equivalent(self.old, old_ex, self.new, new_ex):
             self.emit(
                 "example-changed",
                 f"example {name} changed",

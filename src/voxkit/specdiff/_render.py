@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from voxkit.report import printable
 from voxkit.specdiff._record import Change, DiffReport
 
 FORMATS = ("text", "markdown", "json")
@@ -32,29 +33,30 @@ def _where(change: Change) -> str:
 
 def _text(report: DiffReport) -> str:
     if not report.changes:
-        return f"No changes between {report.old} and {report.new}.\n"
+        return f"No changes between {printable(report.old)} and {printable(report.new)}.\n"
     lines: list[str] = []
     for change in report.changes:
         label = "BREAKING" if change.breaking else "ok"
-        lines.append(f"{label:<8} {change.id}: {change.message}")
-        lines.append(f"         old: {change.old_pointer}")
-        lines.append(f"         new: {change.new_pointer}")
+        lines.append(f"{label:<8} {change.id}: {printable(change.message)}")
+        lines.append(f"         old: {printable(change.old_pointer)}")
+        lines.append(f"         new: {printable(change.new_pointer)}")
         if change.operations:
-            lines.append(f"         in:  {_where(change)}")
+            lines.append(f"         in:  {printable(_where(change))}")
     lines.append(_counts(report))
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
     # A pipe ends a table cell and a newline ends the row; a backslash would escape what follows.
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    text = text.replace("\n", " ").replace("\\", "\\\\")
+    return printable(text).replace("|", "\\|")
 
 
 def _code(text: str) -> str:
     # Inside a code span a backslash is literal; only the cell's pipe needs escaping (GFM).
     if "`" in text:
         return _cell(text)
-    return "`" + text.replace("|", "\\|").replace("\n", " ") + "`"
+    return "`" + printable(text.replace("\n", " ")).replace("|", "\\|") + "`"
 
 
 def _markdown(report: DiffReport) -> str:
@@ -102,4 +104,21 @@ def _json(report: DiffReport) -> str:
             for change in report.changes
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    if text.replace("\n", "").isprintable():
+        return text + "\n"
+    # Outside strings there are only printable characters and newlines, so each other character
+    # is in a string, where its \\uXXXX escape means the same: C1 controls (U+009B is a
+    # terminal's CSI), bidirectional overrides, and lone surrogates, which UTF-8 cannot encode.
+    return (
+        "".join(char if char == "\n" or char.isprintable() else _json_escape(char) for char in text)
+        + "\n"
+    )
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # written as its UTF-16 surrogate pair, as JSON does
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vox_validators.jsonpointer import deref, join
@@ -10,8 +10,8 @@ from voxkit.specdiff._checks import LOWER_BOUNDS, OTHER_CONSTRAINTS, UPPER_BOUND
 from voxkit.specdiff._nodes import (
     at,
     enum_values,
+    equivalent,
     is_number,
-    materialize,
     non_null_branches,
     object_view,
     required_ptr,
@@ -51,24 +51,34 @@ class Where:
         return replace(self, field=f"{self.field}[]")
 
 
+# A pair of schemas (by their pointers) compared for one operation, role and parameter.
+_Compared = tuple[str, str, str, str, str]
+
+
+@dataclass
 class SchemaComparer(Recorder):
     """Schema checks: types, nullability, enums, bounds, properties, items, alternatives."""
 
-    def _schema(
-        self,
-        old_in: tuple[Any, str],
-        new_in: tuple[Any, str],
-        where: Where,
-        seen: frozenset[tuple[str, str, str]],
-    ) -> None:
+    # Each pair is compared once per operation and role, wherever else it is reached from: a
+    # recursive schema ends, and schemas reached by many paths (nine properties naming the same
+    # schema, nine levels deep) cost one comparison each rather than one per path. A change is
+    # then named by the first field path that reaches it.
+    _compared: set[_Compared] = field(default_factory=set)
+
+    def _first_time(self, old_ptr: str, new_ptr: str, where: Where) -> bool:
+        key = (old_ptr, new_ptr, where.role, where.operation, where.parameter)
+        if key in self._compared:
+            return False
+        self._compared.add(key)
+        return True
+
+    def _schema(self, old_in: tuple[Any, str], new_in: tuple[Any, str], where: Where) -> None:
         old, old_ptr = deref(self.old, *old_in)
         new, new_ptr = deref(self.new, *new_in)
         if not isinstance(old, dict) or not isinstance(new, dict):
             return  # boolean schemas and other oddities: nothing comparable
-        key = (old_ptr, new_ptr, where.role)
-        if key in seen:
-            return  # a recursive schema: this pair is already being compared
-        seen |= {key}
+        if not self._first_time(old_ptr, new_ptr, where):
+            return
         self._docs(old, old_ptr, new, new_ptr, where.operation)
         self._examples(old, old_ptr, new, new_ptr, where.operation)
         old_nullable, old_core, old_core_ptr = unwrap_null(self.old, old, old_ptr)
@@ -84,24 +94,21 @@ class SchemaComparer(Recorder):
             )
         if (old_core_ptr, new_core_ptr) != (old_ptr, new_ptr):
             # The nullable wrapper names another schema (anyOf: [{$ref}, {type: 'null'}]).
-            core_key = (old_core_ptr, new_core_ptr, where.role)
-            if core_key in seen:
+            if not self._first_time(old_core_ptr, new_core_ptr, where):
                 return
-            seen |= {core_key}
             if old_core is not old and new_core is not new:
                 self._docs(old_core, old_core_ptr, new_core, new_core_ptr, where.operation)
         self._types(old_core, old_core_ptr, new_core, new_core_ptr, where)
         self._enum(old_core, old_core_ptr, new_core, new_core_ptr, where)
         self._bounds(old_core, old_core_ptr, new_core, new_core_ptr, where)
-        self._properties(old_core, old_core_ptr, new_core, new_core_ptr, where=where, seen=seen)
+        self._properties(old_core, old_core_ptr, new_core, new_core_ptr, where=where)
         if isinstance(old_core.get("items"), dict) and isinstance(new_core.get("items"), dict):
             self._schema(
                 (old_core["items"], join(old_core_ptr, "items")),
                 (new_core["items"], join(new_core_ptr, "items")),
                 where.items(),
-                seen,
             )
-        self._branches(old_core, old_core_ptr, new_core, new_core_ptr, where=where, seen=seen)
+        self._branches(old_core, old_core_ptr, new_core, new_core_ptr, where=where)
 
     def _types(
         self, old: dict[str, Any], old_ptr: str, new: dict[str, Any], new_ptr: str, where: Where
@@ -233,13 +240,12 @@ class SchemaComparer(Recorder):
         new_ptr: str,
         *,
         where: Where,
-        seen: frozenset[tuple[str, str, str]],
     ) -> None:
         old_props, old_required, old_props_ptr = object_view(self.old, old, old_ptr)
         new_props, new_required, new_props_ptr = object_view(self.new, new, new_ptr)
         removed = [name for name in old_props if name not in new_props]
         added = [name for name in new_props if name not in old_props]
-        renamed = self._renames(old_props, new_props, removed, added)
+        renamed = self._renames((old, old_props), (new, new_props), removed, added)
         response = where.role == "response"
         for name in removed:
             child = where.child(name)
@@ -284,21 +290,31 @@ class SchemaComparer(Recorder):
                     role=where.role,
                     operation=where.operation,
                 )
-            self._schema(old_props[name], new_props[name], child, seen)
+            self._schema(old_props[name], new_props[name], child)
 
     def _renames(
         self,
-        old_props: dict[str, tuple[Any, str]],
-        new_props: dict[str, tuple[Any, str]],
+        old: tuple[dict[str, Any], dict[str, tuple[Any, str]]],
+        new: tuple[dict[str, Any], dict[str, tuple[Any, str]]],
         removed: list[str],
         added: list[str],
     ) -> dict[str, str]:
-        """A removed and an added property with the same schema are likely a rename: say so."""
+        """A removed and an added property with the same schema are likely a rename: say so.
+
+        The schemas holding them are taken as the same, so a property that names its own
+        object (a tree node's ``parent`` renamed ``up``) is recognised too.
+        """
         if len(removed) != 1 or len(added) != 1:
             return {}
-        old_schema = materialize(self.old, old_props[removed[0]][0])
-        new_schema = materialize(self.new, new_props[added[0]][0])
-        return {removed[0]: added[0]} if old_schema == new_schema else {}
+        (old_schema, old_props), (new_schema, new_props) = old, new
+        same = equivalent(
+            self.old,
+            old_props[removed[0]][0],
+            self.new,
+            new_props[added[0]][0],
+            assume=((old_schema, new_schema),),
+        )
+        return {removed[0]: added[0]} if same else {}
 
     def _branches(
         self,
@@ -308,7 +324,6 @@ class SchemaComparer(Recorder):
         new_ptr: str,
         *,
         where: Where,
-        seen: frozenset[tuple[str, str, str]],
     ) -> None:
         for keyword, fragment in (("anyOf", "any-of"), ("oneOf", "one-of")):
             old_branches = non_null_branches(self.old, old.get(keyword), join(old_ptr, keyword))
@@ -334,4 +349,4 @@ class SchemaComparer(Recorder):
                 )
             # Alternatives are matched by position: reordering them is reported as changes.
             for old_branch, new_branch in zip(old_branches, new_branches, strict=False):
-                self._schema(old_branch, new_branch, where, seen)
+                self._schema(old_branch, new_branch, where)

@@ -149,7 +149,8 @@ def test_patch_outside_draft_pending_paused_is_409(
     assert mock.get(campaign["id"]) == campaign  # nothing changed
 
 
-@pytest.mark.parametrize("name", ["", "   ", "\t\n", None])
+# "\ufeff" and "\x1c": whitespace to the spec's CampaignName pattern, not to str.strip().
+@pytest.mark.parametrize("name", ["", "   ", "\t\n", None, "\ufeff", " \x1c\u3000"])
 def test_a_blank_name_is_400_with_the_documented_envelope(
     http: httpx.Client, mock: MockVox, name: str | None
 ) -> None:
@@ -269,7 +270,7 @@ def test_post_creates_a_draft_when_scheduled_and_a_pending_campaign_otherwise(
     [
         ({"tasks": []}, "schema/minItems"),
         ({"concurrency": 101}, "schema/maximum"),
-        ({"from_number": "010-1234-5678"}, "VOX-E011"),
+        ({"from_number": "010-1234-5678"}, "schema/pattern"),
         ({"agent": {"agent_id": "x"}}, "schema/required"),
     ],
 )

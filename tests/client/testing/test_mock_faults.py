@@ -184,8 +184,13 @@ def test_the_async_client_on_the_async_transport(mock: MockVox) -> None:
     clock = FakeClock()
 
     async def scenario() -> tuple[str, str, str]:
+        # timeout=0.1 for each attempt (per_attempt_timeout): the call itself waits 1 s to retry.
         async with AsyncClient(
-            api_key=mock.api_key, transport=mock.async_transport(), _clock=clock, timeout=0.1
+            api_key=mock.api_key,
+            transport=mock.async_transport(),
+            _clock=clock,
+            timeout=0.1,
+            per_attempt_timeout=True,
         ) as client:
             mock.fail_next(503, retry_after=1)
             got = await client.campaigns.get(DRAFT)

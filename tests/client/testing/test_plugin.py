@@ -10,6 +10,7 @@ import pytest
 
 from tests.client.testing._pytest_run import run_pytest
 from tests.client.testing._support import DRAFT, ONGOING
+from tests.support.memory import run_limited
 from vox_client import Client
 from vox_client.testing import MockVox
 from vox_client.testing._cassettes import check_cassette
@@ -77,7 +78,7 @@ def _recording(tmp_path: Path, *, filters: str = "", campaign: str = DRAFT, quer
 def test_a_cassette_recorded_with_the_key_fails_the_test(tmp_path: Path) -> None:
     output = _recording(tmp_path)
     assert output.startswith("1\n"), output
-    assert "credential error at /interactions/0/request/headers/authorization" in output
+    assert "interaction 0: secret error at /request/headers/authorization/0" in output
     assert "voxmock_" not in output.split("short test summary")[0].split("--vox-validate")[1]
 
 
@@ -93,7 +94,7 @@ def test_a_key_in_the_url_fails(tmp_path: Path) -> None:
         query="?api_key=live0123456789",
     )
     assert output.startswith("1\n"), output
-    assert "'api_key' query parameter" in output
+    assert "interaction 0: secret error at /request/uri: api_key=****" in output
 
 
 def test_the_check_is_off_without_the_option(tmp_path: Path) -> None:
@@ -148,8 +149,29 @@ def test_check_cassette_judges_documented_responses_only() -> None:
     (envelope,) = check_cassette(_cassette(404, "{}"), "c")
     assert envelope.finding.rule == "schema/required"
     (secret,) = check_cassette(_cassette(200, good, extra='\'{"token": "abc12345"}\''), "c")
-    assert secret.finding.rule == "credential"
+    assert secret.finding.rule == "secret"
     assert "abc12345" not in str(secret)
+
+
+# A billion laughs: nine levels of nine aliases, 9**9 strings once expanded.
+_ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_check_cassette_survives_a_yaml_alias_bomb() -> None:
+    # In a child with a memory cap: a check that expands the aliases dies there, not here.
+    code = (
+        "import sys\n"
+        "from vox_client.testing._cassettes import check_cassette\n"
+        "found = check_cassette(sys.stdin.buffer.read(), 'bomb.yaml')\n"
+        "print(sorted({f.finding.rule for f in found}))\n"
+    )
+    result = run_limited(
+        ["python", "-c", code], memory_mib=256, timeout=60, input=_ALIAS_BOMB.encode()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "['limit']"
 
 
 def test_assert_valid_passes_valid_bodies_of_every_kind() -> None:
@@ -172,7 +194,9 @@ def test_assert_valid_fails_with_rule_pointer_and_message() -> None:
     message = str(raised.value)
     assert message.startswith("not a valid Campaign (2 finding(s)):")
     assert "VOX-E002 error at /finished_at: 1764410400000 is set although" in message
-    assert "VOX-E007 error at /active_concurrency: -1 is not within" in message
+    assert (
+        "schema/minimum error at /active_concurrency: -1 is less than the minimum of 0" in message
+    )
     with pytest.raises(AssertionError, match="parse error at /"):
         assert_valid(b"<html>")
 

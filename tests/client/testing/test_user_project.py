@@ -63,5 +63,5 @@ def test_a_cassette_with_a_credential_fails(project: Path) -> None:
     run = run_pytest(project)
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
-    assert "credential error at /interactions/0/request/headers/authorization" in output
+    assert "interaction 0: secret error at /request/headers/authorization/0" in output
     assert "0123456789abcdef" not in output  # the report does not copy the key

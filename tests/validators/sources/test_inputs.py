@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 import vox_validators.sources._chunks
-import vox_validators.sources._record
 from tests.support.validate import campaign, invoke, parse_jsonl, rules_of, write_jsonl
 
 BOM = b"\xef\xbb\xbf"
@@ -187,7 +186,6 @@ def test_empty_files(tmp_path: Path, name: str, count: int) -> None:
 def test_a_record_too_large_to_hold_is_reported_and_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, bulk: object
 ) -> None:
-    monkeypatch.setattr(vox_validators.sources._record, "MAX_RECORD_BYTES", 3000)
     monkeypatch.setattr(vox_validators.sources._chunks, "READ_CHUNK_BYTES", 512)
     big = json.dumps({**campaign("ongoing"), "notes": bulk})
     small = json.dumps(campaign("ongoing"))
@@ -197,8 +195,9 @@ def test_a_record_too_large_to_hold_is_reported_and_skipped(
     else:
         path = tmp_path / "a.json"
         path.write_text(f"[{small}, {big}, {small}]", "utf-8")
-    records, _ = records_of(path)
+    records, _ = records_of(path, "--max-record-size", "3000")
     assert [r["valid"] for r in records] == [True, False, True]
+    assert rules_of(records[1]) == ["limit"]
     assert "larger than" in records[1]["findings"][0]["message"]
     assert records[2]["line" if layout == "jsonl" else "index"] in (2, 3)
 

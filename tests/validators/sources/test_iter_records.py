@@ -44,6 +44,7 @@ def test_the_public_names() -> None:
         "Discovery",
         "Format",
         "InputFile",
+        "Limits",
         "Record",
         "discover",
         "is_recognised",

@@ -172,13 +172,21 @@ class _Compiler:
                     lines.append(f"{pad}return False")
                     return
                 lines.append(f"{pad}if {var} {operator} {bound!r}: return False")
+        # Under "type": ["string", "null"] the string keywords apply to a string only.
+        only_str = "" if known_type != "scalar" else f"type({var}) is str and "
         for keyword, (_, operator) in _LENGTH_BOUNDS.items():
             if keyword in schema:
-                lines.append(f"{pad}if len({var}) {operator} {int(schema[keyword])}: return False")
+                bound = int(schema[keyword])
+                lines.append(f"{pad}if {only_str}len({var}) {operator} {bound}: return False")
         if "pattern" in schema:
             # jsonschema runs re.search with the pattern as written; so does this check.
-            regex = self._const(re.compile(schema["pattern"]), "RE")
-            lines.append(f"{pad}if not {regex}.search({var}): return False")
+            try:
+                compiled = re.compile(schema["pattern"])
+            except (re.error, TypeError):  # not a pattern Python reads: leave it to jsonschema
+                lines.append(f"{pad}return False")
+                return
+            regex = self._const(compiled, "RE")
+            lines.append(f"{pad}if {only_str}not {regex}.search({var}): return False")
         if known_type == "object":
             self._emit_object(schema, var, indent, lines)
         elif known_type == "array":
@@ -201,12 +209,15 @@ class _Compiler:
             "integer": set(_NUMERIC_BOUNDS),
             "string": {"pattern"},
         }
+        nullable_string = isinstance(declared, list) and sorted(declared) == ["null", "string"]
         for kind, keywords in needs.items():
-            if keywords & schema.keys() and declared != kind:
+            allowed = declared == kind or (kind == "string" and nullable_string)
+            if keywords & schema.keys() and not allowed:
                 return False
         for keyword, (python_type, _) in _LENGTH_BOUNDS.items():
             wanted = {"str": "string", "list": "array", "dict": "object"}[python_type]
-            if keyword in schema and declared != wanted:
+            allowed = declared == wanted or (wanted == "string" and nullable_string)
+            if keyword in schema and not allowed:
                 return False
         if "enum" in schema and declared not in (None, "string"):
             return False

@@ -13,12 +13,14 @@ Two decoders per schema:
   only together with ``skipping_is_safe``.
 
 Anything that fails the decode takes the slower tiers. Only keywords whose msgspec meaning equals
-jsonschema's are compiled; a schema using others gets no decoder.
+jsonschema's are compiled (for strings: ``minLength``, ``maxLength`` and ``pattern``, which both
+read as Python does: code points, ``re.search``); a schema using others gets no decoder.
 """
 
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any, Literal, Required, TypedDict, is_typeddict
@@ -29,6 +31,7 @@ from jsonschema import Draft202012Validator
 from vox_validators._schema import bundle
 
 _REF_PREFIX = "#/$defs/"
+_STRING_KEYWORDS = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"}
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "boolean": bool, "null": None}
 
 
@@ -100,6 +103,11 @@ class _Compiler:
                 union = union | each
             return union
         declared = schema.get("type")
+        if isinstance(declared, list) and sorted(declared) == ["null", "string"]:
+            if asserting - {"type", *_STRING_KEYWORDS}:
+                raise Unsupported(schema)
+            # String keywords apply to the string only: a constrained string, or null.
+            return self._string({**schema, "type": "string"}, asserting) | None
         if isinstance(declared, list):
             if asserting != {"type"} or not declared or not set(declared) <= set(_SCALARS):
                 raise Unsupported(schema)
@@ -149,13 +157,27 @@ class _Compiler:
 
     @staticmethod
     def _string(schema: dict[str, Any], asserting: set[str]) -> Any:
-        if asserting - {"type", "minLength", "format"}:
-            raise Unsupported(schema)  # maxLength, pattern: not compiled (units, regex flavour)
-        if "minLength" not in schema:
-            return str
-        if schema["minLength"] not in (0, 1):  # 0 or 1 character means the same in any unit
+        # msgspec means what jsonschema means by these: lengths in code points (len), and the
+        # pattern run by Python's re with re.search; a string msgspec cannot take as str (a lone
+        # surrogate escape) fails the decode and takes the slower tiers.
+        if asserting - {"type", "format", *_STRING_KEYWORDS}:
             raise Unsupported(schema)
-        return Annotated[str, msgspec.Meta(min_length=schema["minLength"])]
+        meta: dict[str, Any] = {}
+        for name, option in _STRING_KEYWORDS.items():
+            if name in schema:
+                meta[option] = schema[name]
+        if "pattern" in meta:
+            pattern = meta["pattern"]
+            if not isinstance(pattern, str):
+                raise Unsupported(schema)
+            try:
+                re.compile(pattern)
+            except re.error:
+                raise Unsupported(schema) from None  # jsonschema would fail on it too
+        for option in ("min_length", "max_length"):
+            if option in meta and (type(meta[option]) is not int or meta[option] < 0):
+                raise Unsupported(schema)
+        return Annotated[str, msgspec.Meta(**meta)] if meta else str
 
     @staticmethod
     def _integer(schema: dict[str, Any], asserting: set[str]) -> Any:

@@ -52,3 +52,23 @@ not_captured = Rule(
     f"{_CONTRACT}: nothing recorded is skipped silently.",
     (),
 )
+
+limit = Rule(
+    "limit",
+    "error",
+    "An input, record or response over one of the readers' size limits (the message names the "
+    "limit and how to raise it); what is over the limit is not read further.",
+    f"{_CONTRACT}: hostile or broken input is a finding on that input, memory stays flat, and "
+    "the run goes on with the rest.",
+    (),
+)
+
+secret = Rule(
+    "secret",
+    "error",
+    "A credential in recorded traffic (an Authorization or API-key header, a bearer token or key "
+    "in a URL, query string or body of a cassette or HAR file); the value is masked.",
+    f"{_CONTRACT}: recorded traffic is committed and shared, so a credential in it is reported, "
+    "never printed.",
+    (),
+)

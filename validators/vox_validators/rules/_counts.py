@@ -1,4 +1,7 @@
-"""The call counts: all calls, successes, failures."""
+"""The call counts: all calls, successes, failures, and how they add up.
+
+That each count is not negative is the schema's (``minimum: 0``); VOX-E004 is retired.
+"""
 
 from __future__ import annotations
 
@@ -9,32 +12,15 @@ from vox_validators.rules._docs import GET_PAGE
 from vox_validators.rules._registry import rule
 from vox_validators.rules._status import TERMINAL
 
-_COUNTS = ("total_calls", "completed_calls", "failed_calls")
-
 
 def _all_counts(record: Mapping[str, Any]) -> tuple[Any, Any, Any] | None:
-    """The three counts, when all are there and none is negative (VOX-E004 covers those)."""
+    """The three counts, when all are there (a negative count is the schema's: absent here)."""
     total = record.get("total_calls")
     completed = record.get("completed_calls")
     failed = record.get("failed_calls")
     if total is None or completed is None or failed is None:
         return None
-    if total < 0 or completed < 0 or failed < 0:
-        return None
     return total, completed, failed
-
-
-@rule(
-    "VOX-E004",
-    severity="error",
-    description="total_calls, completed_calls and failed_calls are not negative.",
-    source=f"{GET_PAGE}: the three fields are counts of calls ('발신 수').",
-)
-def counts_are_not_negative(record: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    for key in _COUNTS:
-        count = record.get(key)
-        if count is not None and count < 0:
-            yield f"/{key}", f"{count} is negative: {key} counts calls"
 
 
 @rule(

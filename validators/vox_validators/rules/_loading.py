@@ -11,7 +11,7 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 
-from vox_validators.rules._registry import Rule, registry, rules_of
+from vox_validators.rules._registry import RETIRED, Rule, registry, rules_of
 
 ENTRY_POINT_GROUP = "voxkit.rules"
 
@@ -122,7 +122,7 @@ def check_extra_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     """``rules`` as a tuple, each once, after checking that their ids clash with no other.
 
     Raises ``RuleClashError`` when an id is a built-in one (``VOX-E001``, ``parse``, a
-    ``schema/`` id ...) or two different rules share it; ``RuleError`` for a value that is not a
+    ``schema/`` id ...), a retired built-in one (``RETIRED``), or two different rules share it; ``RuleError`` for a value that is not a
     ``Rule``.
     """
     builtin = registry().by_id
@@ -134,6 +134,11 @@ def check_extra_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
             raise RuleClashError(
                 f"{each.id!r} ({_origin(each)}) is the id of a built-in rule: "
                 "give the custom rule an id of its own, such as 'ACME-E001'"
+            )
+        if each.id in RETIRED:
+            raise RuleClashError(
+                f"{each.id!r} ({_origin(each)}) is the id of a retired built-in rule (now "
+                f"{RETIRED[each.id]}): give the custom rule an id of its own, such as 'ACME-E001'"
             )
         earlier = chosen.get(each.id)
         if earlier is each:

@@ -7,6 +7,8 @@ which the readers turn into a ``parse`` finding on the record being read.
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -20,13 +22,18 @@ class ReadError(Exception):
     """Reading failed part way through an input; the message says why."""
 
 
-def chunks_of(stream: BinaryIO) -> Iterator[bytes]:
+def chunks_of(stream: BinaryIO, *, watch_size: bool = False) -> Iterator[bytes]:
     """The bytes of ``stream`` in chunks; a failure to read is a :class:`ReadError`.
 
     ``read1`` returns what one read gives, so a gzip stream that ends early raises only once
     everything before the break has been returned (``read`` would drop the last chunk).
+    ``watch_size``: for a regular file, a file that ends before the size it had when reading
+    started (truncated or rewritten meanwhile) is a :class:`ReadError` saying how much was lost,
+    rather than a silently shorter input.
     """
     read = getattr(stream, "read1", stream.read)
+    expected = _size_left(stream) if watch_size else None
+    total = 0
     while True:
         try:
             chunk = read(READ_CHUNK_BYTES)
@@ -35,8 +42,39 @@ def chunks_of(stream: BinaryIO) -> Iterator[bytes]:
         except (OSError, zlib.error) as error:
             raise ReadError(f"cannot read further: {error}") from error
         if not chunk:
+            if expected is not None and total < expected:
+                raise ReadError(
+                    f"the file shrank while it was read: its last {expected - total:,} of "
+                    f"{expected:,} bytes were not read"
+                )
             return
+        total += len(chunk)
         yield chunk
+
+
+def _size_left(stream: BinaryIO) -> int | None:
+    """How many bytes a regular file has from the current position on (None: not a file)."""
+    try:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        return max(status.st_size - stream.tell(), 0)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def read_whole(chunks: Iterator[bytes], limit: int) -> bytes | None:
+    """All of ``chunks`` joined, or None as soon as they add up to more than ``limit`` bytes: what
+    was read is dropped and the rest is left unread (a bomb never costs more than the limit)."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            parts.clear()
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def first_chunk(chunks: Iterator[bytes]) -> tuple[bytes, Iterator[bytes]]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Iterator
 
-from vox_validators.sources import _record as _records
 from vox_validators.sources._chunks import ReadError
-from vox_validators.sources._record import Record, failed, too_large
+from vox_validators.sources._limits import DEFAULT_LIMITS, Limits, over_limit
+from vox_validators.sources._record import Record, failed, limited
 
-_WHITESPACE = b" \t\r\n"
+# A run of JSON whitespace, skipped in one go (a loop per byte is slow on a long run).
+_WHITESPACE_RUN = re.compile(rb"[ \t\r\n]*")
 
 # Everything up to the next bracket, comma (at the top) or unterminated string; strings whole.
 # (Unrolled loops: no alternation per character, no catastrophic backtracking.)
@@ -28,14 +29,24 @@ class ArraySplitter:
     on its own. Element ``index`` is 0-based, ``line`` is where the element starts.
     """
 
-    def __init__(self, source: str, schema: str, buffer: bytes, chunks: Iterator[bytes]) -> None:
+    def __init__(
+        self,
+        source: str,
+        schema: str,
+        buffer: bytes,
+        chunks: Iterator[bytes],
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        first_line: int = 1,
+    ) -> None:
         self.source = source
         self.schema = schema
         self.buffer = buffer
         self.chunks = chunks
+        self.limits = limits
         self.eof = False
         self.counted_pos = 0  # the line number of buffer[counted_pos] is counted_line
-        self.counted_line = 1
+        self.counted_line = first_line
 
     def _refill(self, keep_from: int) -> int:
         """Drop the buffer before ``keep_from``, append a chunk; return how much was dropped."""
@@ -54,8 +65,8 @@ class ArraySplitter:
 
     def _skip_whitespace(self, pos: int) -> int:
         while True:
-            while pos < len(self.buffer) and self.buffer[pos] in _WHITESPACE:
-                pos += 1
+            run = _WHITESPACE_RUN.match(self.buffer, pos)
+            pos = run.end() if run is not None else pos  # it always matches
             if pos < len(self.buffer) or self.eof:
                 return pos
             self._line_at(pos)
@@ -126,7 +137,7 @@ class ArraySplitter:
                         yield self._failed(message, self._line_at(len(buffer)))
                     return len(buffer), b""
                 scan = at
-                if not oversized and len(buffer) - start > _records.MAX_RECORD_BYTES:
+                if not oversized and len(buffer) - start > self.limits.record:
                     oversized = True
                 if not oversized:
                     dropped = self._refill(start)
@@ -176,8 +187,9 @@ class ArraySplitter:
             pos = keep - self._refill(keep)
 
     def _record(self, line: int, index: int, data: bytes | None, oversized: bool) -> Record:
-        if oversized:
-            return self._failed(too_large("array element"), line, index)
+        if oversized or (data is not None and len(data) > self.limits.record):
+            message = over_limit("the array element", "record", self.limits)
+            return limited(self.source, message, line=line, index=index, schema=self.schema)
         return Record(self.source, line, index, data, self.schema)
 
     def _element(self, start: int, end: int, index: int) -> Record:

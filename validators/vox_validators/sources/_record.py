@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from vox_validators._findings import Finding
+from vox_validators.sources._limits import DEFAULT_LIMITS
 
-#: A record larger than this is reported (rule ``parse``) instead of being held in memory.
-MAX_RECORD_BYTES = 64 * 1024 * 1024
+#: A record larger than this is reported (rule ``limit``) instead of being held in memory: the
+#: default of ``Limits.record``.
+MAX_RECORD_BYTES = DEFAULT_LIMITS.record
 
 STDIN_NAME = "<stdin>"
 BYTES_NAME = "<bytes>"
-
-_MiB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -25,7 +25,8 @@ class Record:
     cassette interaction, HAR entry), each None when there is none. ``data`` is the encoded
     document, or None when there is nothing to validate (``findings`` then say why). ``schema`` is
     the component schema ``data`` is to be validated against, None when no documented one applies.
-    ``findings`` are the reader's own (rules ``parse``, ``undocumented``, ``not-captured``).
+    ``findings`` are the reader's own (rules ``parse``, ``limit``, ``undocumented``,
+    ``not-captured``, ``secret``, ``internal``).
     """
 
     source: str
@@ -84,6 +85,14 @@ def failed(
     return Record(source, line, index, data, schema, (Finding("parse", "error", "", message),))
 
 
-def too_large(what: str) -> str:
-    """The message of a record that is not held in memory (``what``: "line", "array element"...)."""
-    return f"{what} is larger than {MAX_RECORD_BYTES // _MiB} MiB; not validated"
+def limited(
+    source: str,
+    message: str,
+    *,
+    line: int | None = None,
+    index: int | None = None,
+    schema: str | None = None,
+) -> Record:
+    """A record with one ``limit`` error: what is over one of the readers' limits (``message``
+    from :func:`vox_validators.sources._limits.over_limit`), not held and not validated."""
+    return Record(source, line, index, None, schema, (Finding("limit", "error", "", message),))
