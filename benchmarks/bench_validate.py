@@ -14,6 +14,9 @@ turning every JSON line (already in memory) into a verdict, the median of ``--ru
   fastjsonschema (the compiled function on the orjson-decoded record);
 - voxkit: ``vox_validators.validate_json``, the schema and every business rule, all findings.
 
+On the corpus with invalid records it also times one schema-invalid record (those with a
+``schema/...`` finding), in microseconds, beside ``orjson.loads`` of the same records.
+
 Every run times the contenders in turn on each chunk of 5,000 lines, so passing load from
 other processes falls on all of them alike. jsonschema alone (about 0.005x orjson) times
 ``--slow-slice`` lines spread over the corpus (a rate needs no more); the table says how
@@ -133,6 +136,32 @@ def table(title: str, rows: list[tuple[Contender, float, int]]) -> str:
     return "\n".join(out)
 
 
+def schema_invalid(lines: list[bytes]) -> list[bytes]:
+    """The lines with a ``schema/...`` finding: those jsonschema's messages are made for."""
+    return [
+        line for line in lines if any(f.rule.startswith("schema/") for f in validate_json(line))
+    ]
+
+
+def invalid_micro(lines: list[bytes], runs: int) -> str:
+    """Microseconds per schema-invalid record (median of ``runs``), beside orjson.loads."""
+    rows: dict[str, list[float]] = {"orjson.loads alone": [], "voxkit validate_json": []}
+    for _ in range(runs):
+        for name, verdict in (
+            ("orjson.loads alone", orjson.loads),
+            ("voxkit validate_json", validate_json),
+        ):
+            rows[name].append(elapsed(verdict, lines) / len(lines) * 1e6)
+    out = [
+        f"**one schema-invalid record: {len(lines):,} records**",
+        "",
+        "| contender | µs per record (median) |",
+        "|---|---:|",
+    ]
+    out += [f"| {name} | {statistics.median(times):.1f} |" for name, times in rows.items()]
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -158,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = measure(lines, args.runs, args.slow_slice)
         print(table(f"{title}: {len(lines):,} records, {invalid:,} invalid per voxkit", rows))
         print()
+        failing = schema_invalid(lines) if invalid else []
+        if failing:
+            print(invalid_micro(failing, args.runs))
+            print()
     print(
         f"({args.runs} runs each, interleaved per {CHUNK:,}-line chunk; {time.perf_counter() - started:.0f} s in all; "
         f"Python {sys.version.split()[0]})"

@@ -8,7 +8,8 @@ The import packages of the ``voxkit`` distribution:
 - ``vox_generated``: code generated from ``openapi/`` (never edited by hand).
 """
 
-from importlib.metadata import version
-
-__version__ = version("voxkit")
+# Written out rather than read with importlib.metadata, whose import alone costs more than the
+# interpreter's start-up (``voxkit --version``); tests/cli/test_main.py checks it against the
+# installed distribution's version (pyproject.toml).
+__version__ = "0.1.0"
 __all__ = ["__version__"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench_validate, make_corpus
+from benchmarks import bench_speed, bench_validate, make_corpus
 from vox_validators import is_valid, validate_json
 
 
@@ -30,3 +30,24 @@ def test_benchmark_prints_a_ratio_table(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_benchmark_without_a_corpus_says_how_to_make_one(tmp_path: Path) -> None:
     assert bench_validate.main(["--data", str(tmp_path)]) == 2
+
+
+def test_speed_table_prints_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    options = ["--records", "60", "--reader-records", "40", "--runs", "1", "--startup-runs", "1"]
+    sizes = ["--har-gigabytes", "0.0002", "--cassette-megabytes", "0.05", "--data", str(tmp_path)]
+    assert bench_speed.main([*options, *sizes]) == 0
+    output = capsys.readouterr().out
+    assert "load average (1, 5, 15 min) before:" in output
+    assert "load average after:" in output
+    for row in (
+        "| whole command vs read + orjson.loads loop, all valid, 60 records |",
+        "| same, 5% invalid |",
+        "| JSON array throughput vs the same records as JSON Lines (40) |",
+        "| HAR throughput vs JSON Lines / peak memory on a 0.0002 GB HAR |",
+        "| cassette throughput vs JSON Lines / peak memory on a 0.05 MB cassette |",
+        "| a schema-invalid record |",
+        "| `--jobs 2` vs `--jobs 1`, 60 records (5% invalid) |",
+    ):
+        assert row in output
+    assert output.count("\n| ") >= 9  # the header, and the start-up rows too
+    assert list(tmp_path.iterdir()) == []  # every generated input deleted

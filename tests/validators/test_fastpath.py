@@ -35,7 +35,14 @@ from vox_validators import Finding, Rule, rule, validate, validate_json
 from vox_validators._schema import bundle
 from vox_validators._tiers.struct_decoder import decoder_for
 from vox_validators.rules import _windows, load_rules
-from vox_validators.rules._quiet_checks import _quiet_check, derive, quiet_check, underived
+from vox_validators.rules._quiet_checks import (
+    _Fused,
+    _parts,
+    _quiet_check,
+    derive,
+    quiet_check,
+    underived,
+)
 from vox_validators.rules._registry import (
     EVERY_SCHEMA,
     discover,
@@ -43,6 +50,7 @@ from vox_validators.rules._registry import (
     registry,
     run_rules,
     running_for,
+    struct_quiet_for,
 )
 
 _DEFS = bundle()["$defs"]
@@ -100,6 +108,53 @@ def test_the_struct_tier_record_gives_the_same_verdict(record: dict[str, Any]) -
         return
     rules = running_for("Campaign")
     assert quiet_for("Campaign")(decoded) == _generators_are_quiet(rules, decoded)
+
+
+@settings(max_examples=300, deadline=None)
+@given(record=st.one_of(near_valid_campaigns(), mutated_campaigns()))
+def test_the_check_on_the_struct_itself_gives_the_same_verdict(record: dict[str, Any]) -> None:
+    # Tier one asks the check on the struct as decoded (attribute reads, no dict made).
+    decoder = decoder_for("Campaign")
+    assert decoder is not None
+    try:
+        struct = decoder.decode(json.dumps(record))
+    except (msgspec.DecodeError, ValueError):
+        return
+    on_struct = struct_quiet_for("Campaign", type(struct))
+    assert on_struct is not None
+    decoded = msgspec.to_builtins(struct)
+    assert on_struct(struct) == _generators_are_quiet(running_for("Campaign"), decoded)
+
+
+def test_every_built_in_module_is_specialised_and_reads_the_struct() -> None:
+    decoder = decoder_for("Campaign")
+    assert decoder is not None
+    for schema in EVERY_SCHEMA:
+        for part in _parts(running_for(schema)):
+            assert isinstance(part, _Fused)
+            assert part.specialised is not None
+            assert not part.specialised.reads_record  # only hoisted reads: a struct will do
+    struct_type = decoder.type
+    assert isinstance(struct_type, type)
+    assert struct_quiet_for("Campaign", struct_type) is not None
+
+
+def test_a_rebound_helper_is_not_inlined_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The specialised check inlined _windows; rebinding it must reach the check as it reaches
+    # the rules (the check falls back to the plain fused one).
+    record = valid_campaign()
+    decoder = decoder_for("Campaign")
+    assert decoder is not None
+    struct = decoder.decode(json.dumps(record))
+    on_struct = struct_quiet_for("Campaign", type(struct))
+    assert on_struct is not None
+    assert quiet_for("Campaign")(record)
+    assert on_struct(struct)
+    monkeypatch.setattr(_windows, "_windows", lambda record: [{"start_min": 9, "end_min": 1}])
+    rules = running_for("Campaign")
+    assert not _generators_are_quiet(rules, record)
+    assert not quiet_for("Campaign")(record)
+    assert not on_struct(struct)
 
 
 def test_every_built_in_rule_is_derived_and_fused() -> None:

@@ -114,9 +114,16 @@ def _forbidden(**changes: Any) -> dict[str, Any]:
         (_forbidden(), False, "struct", []),
         (_forbidden(added_by_the_api=1), False, "typeddict", []),
         (_forbidden(added_by_the_api=1), True, "_predicate_tier", ["drift"]),
-        (_forbidden(total_calls=1200.0), False, "_reference_tier", []),
+        (_forbidden(total_calls=1200.0), False, "_predicate_tier", []),
+        (_forbidden(added_by_the_api=float("nan")), False, "_reference_tier", []),
     ],
-    ids=["msgspec struct", "msgspec TypedDict", "orjson + predicate", "jsonschema reference"],
+    ids=[
+        "msgspec struct",
+        "msgspec TypedDict",
+        "orjson + predicate",
+        "orjson + jsonschema",
+        "json.loads + jsonschema (NaN)",
+    ],
 )
 def test_a_new_rule_fires_on_every_tier_of_validate_json(
     tiers: list[str], record: dict[str, Any], strict: bool, tier: str, others: list[str]

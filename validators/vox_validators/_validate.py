@@ -8,6 +8,7 @@ Three tiers, each exact, each taken only when the faster ones cannot vouch for t
    TypedDict pass that skips them, when nothing needs them (not strict, no extra rules).
 2. orjson decodes; a predicate compiled from the bundle (``_tiers.compiled_predicate``) vouches
    for the schema verdict (records with unknown members, or schemas msgspec cannot express).
+   A record it rejects goes to jsonschema as orjson read it, when ``json.loads`` reads it alike.
 3. ``json.loads`` (the reference decoder: it keeps integers beyond 64 bits, reads NaN and a
    UTF-8 BOM in bytes) and jsonschema on the members the predicate doubts
    (``_tiers.jsonschema_reference``); the rules then read the record without the members the
@@ -16,12 +17,14 @@ Three tiers, each exact, each taken only when the faster ones cannot vouch for t
 Every tier runs every registered rule of the schema, then the extra ``rules=``: no tier has a
 shortcut that could skip one. Each tier first asks the rules' quiet check, derived from the rules'
 own source (``rules._quiet_checks``): when it says that no rule would report, there is nothing
-to run; otherwise the rules' generators run and give the findings, in their order.
+to run; otherwise the rules' generators run and give the findings, in their order. Tier one asks
+it on the decoded struct itself (``struct_quiet_for``), so a quiet record never becomes a dict.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +42,14 @@ from vox_validators._tiers.jsonschema_reference import (
 )
 from vox_validators._tiers.struct_decoder import decoder_for, skipping_is_safe
 from vox_validators.rules._quiet_checks import quiet_check
-from vox_validators.rules._registry import Rule, extras_for, quiet_for, run_rules, running_for
+from vox_validators.rules._registry import (
+    Rule,
+    extras_for,
+    quiet_for,
+    run_rules,
+    running_for,
+    struct_quiet_for,
+)
 
 # ValueError: a str with a lone surrogate cannot be encoded for msgspec.
 _DECODE_ERRORS = (msgspec.DecodeError, ValueError, RecursionError)
@@ -76,9 +86,9 @@ def validate_json(
         findings = _decoder_tier(data, schema, tier, strict, extras)
         if findings is not None:
             return findings
-    findings = _predicate_tier(data, schema, strict, extras)
-    if findings is not None:
-        return findings
+    found = _predicate_tier(data, schema, strict, extras)
+    if found is not None:
+        return found
     return _reference_tier(data, schema, strict, extras)
 
 
@@ -114,6 +124,10 @@ def _decoder_tier(
     except _DECODE_ERRORS:
         pass
     else:  # no unknown member can be in a decoded struct, so no drift either
+        if not extras:  # the common case: read the struct as decoded, no dict made
+            quiet = struct_quiet_for(schema, type(struct))
+            if quiet is not None and quiet(struct):
+                return []
         findings: list[Finding] = []
         record = msgspec.to_builtins(struct)
         if not quiet_for(schema)(record):
@@ -140,14 +154,35 @@ def _decoder_tier(
 def _predicate_tier(
     data: bytes | str, schema: str, strict: bool, extras: tuple[Rule, ...]
 ) -> list[Finding] | None:
-    """Tier two: the findings, or None when orjson or the predicate cannot vouch for ``data``."""
+    """Tier two: the findings, or None when orjson or the predicate cannot vouch for ``data``.
+
+    A record the predicate rejects goes to jsonschema as orjson read it, when that is how
+    ``json.loads`` reads it too: orjson refuses what the reference reads otherwise (a BOM, NaN,
+    1e400, a lone surrogate, UTF-16), but turns an integer beyond 64 bits into a float and nests
+    deeper, so a document with a run of 19 digits or many brackets is read again by the reference.
+    """
     try:
         instance = orjson.loads(data)
     except orjson.JSONDecodeError:
         return None  # orjson is stricter than json.loads (BOM, NaN, 1e400): ask the reference
     if predicates_for(schema).whole(instance):
         return _rule_findings(instance, schema, strict, extras)
+    if type(data) is bytes:
+        as_read = _LONG_DIGITS.search(data) is None and data.count(b"[") + data.count(b"{")
+    elif type(data) is str:
+        as_read = _LONG_DIGITS_STR.search(data) is None and data.count("[") + data.count("{")
+    else:
+        as_read = False
+    if as_read is not False and as_read < _SHALLOW:
+        return _exact_findings(instance, schema, strict, extras)
     return None
+
+
+# 19 digits in a row: perhaps an integer beyond 64 bits (orjson takes those as floats).
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+_LONG_DIGITS_STR = re.compile(r"[0-9]{19}")
+# Fewer brackets than this: json.loads cannot reach its nesting limit (orjson's is deeper).
+_SHALLOW = 200
 
 
 def _reference_tier(

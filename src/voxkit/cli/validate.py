@@ -2,7 +2,8 @@
 
 Built on the public readers and validator: :func:`vox_validators.sources.iter_records` gives the
 records of each input (named as on the command line), the engine batches them and validates each
-with :func:`vox_validators.validate_record`, here or in worker processes.
+with :func:`vox_validators.validate_record`, here or in worker processes (with workers, a plain
+JSON Lines file is handed out as byte ranges they read themselves: ``records_or_spans``).
 
 Exit status: 0 when every record is valid; 1 when a record is invalid (with ``--fail-on warning``:
 or has a warning); 2 for a usage error or an input path that cannot be read (missing, a permission
@@ -23,11 +24,11 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Literal, NoReturn
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn
 
 import click
 
-from vox_validators import SCHEMAS, Rule
+import vox_validators
 from vox_validators.rules import RuleError, extra_rules
 from vox_validators.sources import FORMATS as INPUT_FORMATS
 from vox_validators.sources import (
@@ -36,12 +37,15 @@ from vox_validators.sources import (
     Limits,
     discover,
     is_recognised,
-    iter_records,
 )
 from vox_validators.sources import Format as InputFormat
-from voxkit.engine.local import Batch, BatchResult, WorkerDied, batches, run
+from voxkit.engine.local import BatchResult, Work, WorkerDied, batches, records_or_spans, run
 from voxkit.engine.progress import Progress
-from voxkit.report import FORMATS, Format, JUnitWriter, Settings, Tally, printable, summary
+from voxkit.report import FORMATS, Format, Settings, Tally, printable, summary
+
+if TYPE_CHECKING:
+    from vox_validators import Rule
+    from voxkit.report.junit import JUnitWriter
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -50,9 +54,10 @@ EXIT_USAGE = 2
 
 def _check_schema(ctx: click.Context, param: click.Parameter, value: str) -> str:
     del ctx, param
-    if value not in SCHEMAS:
+    names = vox_validators.SCHEMAS  # read here: loading the bundle is for a run, not for --help
+    if value not in names:
         raise click.BadParameter(
-            f"{value!r} is not a schema of the spec; one of: " + ", ".join(SCHEMAS)
+            f"{value!r} is not a schema of the spec; one of: " + ", ".join(names)
         )
     return value
 
@@ -163,7 +168,8 @@ def _all_batches(
     *,
     limits: Limits,
     named: frozenset[str],
-) -> Iterator[Batch]:
+    jobs: int,
+) -> Iterator[Work]:
     for file in files:
         # Opened here rather than by iter_records: the progress line follows the stream, and a
         # path that cannot be read is one error line, then the next path.
@@ -177,8 +183,14 @@ def _all_batches(
         # --input-format is for the inputs whose extension does not say their format.
         read_as = None if is_recognised(file.name) else input_format
         try:
-            records = iter_records(
-                stream, format=read_as, schema=schema, name=file.name, limits=limits
+            # With workers, a plain JSON Lines file goes out as byte ranges they read themselves.
+            records = records_or_spans(
+                stream,
+                format=read_as,
+                schema=schema,
+                name=file.name,
+                limits=limits,
+                ranged=jobs > 1,
             )
             yield from batches(records)
         finally:
@@ -374,7 +386,7 @@ def validate_command(
     )
     state = _ReadState()
     tally = Tally()
-    junit = JUnitWriter(write) if output_format == "junit" else None
+    junit = _junit_writer(write) if output_format == "junit" else None
 
     def consume(result: BatchResult) -> None:
         tally.add(result.tally)
@@ -394,6 +406,7 @@ def validate_command(
         sys.stdin.buffer,
         limits=limits,
         named=frozenset(paths),
+        jobs=jobs,
     )
     died: WorkerDied | None = None
     try:
@@ -413,6 +426,12 @@ def validate_command(
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_INVALID)
     sys.exit(_exit_status(died, found, state, tally))
+
+
+def _junit_writer(write: Callable[[str], None]) -> JUnitWriter:
+    from voxkit.report.junit import JUnitWriter  # noqa: PLC0415 - only junit needs it
+
+    return JUnitWriter(write)
 
 
 def _exit_status(died: WorkerDied | None, found: Discovery, state: _ReadState, tally: Tally) -> int:

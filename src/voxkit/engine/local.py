@@ -11,22 +11,35 @@ whatever the number of jobs.
 
 from __future__ import annotations
 
-import multiprocessing
-import pickle
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vox_validators import Finding, Rule, validate_record
 from vox_validators.rules import load_rules
 from vox_validators.sources import Record
+from voxkit.engine._spans import Span, close_descriptor, records_or_spans
 from voxkit.report import Settings, Tally, clean_renderer, renderer
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = [
+    "BATCH_BYTES",
+    "BATCH_RECORDS",
+    "Batch",
+    "BatchResult",
+    "Span",
+    "Work",
+    "WorkerDied",
+    "batches",
+    "records_or_spans",
+    "run",
+    "run_batch",
+]
 
 #: A batch is cut after about this many bytes of record data...
 BATCH_BYTES = 1024 * 1024
@@ -63,8 +76,13 @@ class BatchResult:
     tally: Tally
 
 
-def batches(records: Iterable[Record]) -> Iterator[Batch]:
-    """``records`` in batches of about :data:`BATCH_BYTES` or :data:`BATCH_RECORDS`, by source."""
+#: What a worker is given: records read here, or a span of a file it reads itself.
+Work = Batch | Span
+
+
+def batches(records: Iterable[Record | Span]) -> Iterator[Work]:
+    """``records`` in batches of about :data:`BATCH_BYTES` or :data:`BATCH_RECORDS`, by source
+    (a :class:`Span`, from :func:`records_or_spans`, is a batch already)."""
     pending: list[Record] = []
     size = 0
     source = ""
@@ -73,9 +91,16 @@ def batches(records: Iterable[Record]) -> Iterator[Batch]:
             yield Batch(source, tuple(pending))
             pending, size = [], 0
         source = record.source
-        pending.append(record)
-        if record.data is not None:
-            size += len(record.data)
+        data = record.data
+        if data is not None:
+            size += len(data)
+        elif isinstance(record, Span):  # no data of its own: the only type test on the hot path
+            if pending:
+                yield Batch(source, tuple(pending))
+                pending, size = [], 0
+            yield record
+            continue
+        pending.append(record)  # type: ignore[arg-type]  # a record: a span went on above
         if size >= BATCH_BYTES or len(pending) >= BATCH_RECORDS:
             yield Batch(source, tuple(pending))
             pending, size = [], 0
@@ -93,12 +118,6 @@ class _BatchOutput:
         self.fail_on_warning = settings.fail_on == "warning"
         self.tally = Tally()
         self.parts: list[str] = []
-
-    def clean(self, line: int | None, index: int | None) -> None:
-        self.tally.records += 1
-        self.tally.valid += 1
-        if self.render_clean is not None:
-            self.parts.append(self.render_clean(line, index))
 
     def add(self, line: int | None, index: int | None, findings: list[Finding]) -> None:
         errors = sum(1 for finding in findings if finding.severity == "error")
@@ -126,24 +145,40 @@ _worker_rules: tuple[Rule, ...] = ()
 _Shipped = tuple[str, bytes | None]
 
 
-def run_batch(batch: Batch, settings: Settings, rules: Sequence[Rule] | None = None) -> BatchResult:
+def run_batch(batch: Work, settings: Settings, rules: Sequence[Rule] | None = None) -> BatchResult:
     """Validate and render every record of ``batch`` (``rules``: by default this worker's)."""
     output = _BatchOutput(batch.source, settings)
     strict = settings.strict
     extra = _worker_rules if rules is None else rules
-    add, clean = output.add, output.clean
-    for record in batch.records:  # the hot loop
+    add = output.add
+    append = output.parts.append
+    render_clean = output.render_clean
+    clean = 0  # records without findings: counted here, added to the tally once
+    if isinstance(batch, Span):  # read here, in the worker; lines shifted as they are rendered
+        records, shift = batch.read()
+    else:
+        records, shift = batch.records, 0
+    for record in records:  # the hot loop: one validation and at most one line per record
         findings = validate_record(record, strict=strict, rules=extra)
+        line = record.line
+        if shift and line is not None:
+            line += shift
         if findings:
-            add(record.line, record.index, findings)
+            add(line, record.index, findings)
         else:
-            clean(record.line, record.index)
+            clean += 1
+            if render_clean is not None:
+                append(render_clean(line, record.index))
+    output.tally.records += clean
+    output.tally.valid += clean
     return output.result()
 
 
 def _shipped(rules: Sequence[Rule], rule_specs: tuple[str, ...]) -> tuple[_Shipped, ...]:
     """Each rule's id and, when it pickles, the rule itself (a worker unpickles it only when no
     ``--rules`` spec defines that id: a rule from a user's file need not be importable there)."""
+    import pickle  # noqa: PLC0415 - only a pool needs it: one process starts without it
+
     shipped = []
     for rule in rules:
         try:
@@ -159,6 +194,9 @@ def _shipped(rules: Sequence[Rule], rule_specs: tuple[str, ...]) -> tuple[_Shipp
 
 
 def _start_worker(rule_specs: tuple[str, ...], shipped: tuple[_Shipped, ...]) -> None:
+    import pickle  # noqa: PLC0415 - see _shipped
+    import signal  # noqa: PLC0415
+
     # Ctrl-C is the main process's business: workers must not print tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not shipped:
@@ -176,6 +214,16 @@ def _start_worker(rule_specs: tuple[str, ...], shipped: tuple[_Shipped, ...]) ->
     _worker_rules = tuple(rules)
 
 
+def __getattr__(name: str) -> Any:
+    # ``local.multiprocessing`` still names the module the pool takes its context from (imported
+    # on first use, as in run), for whoever patches it.
+    if name == "multiprocessing":
+        import multiprocessing  # noqa: PLC0415
+
+        return multiprocessing
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class WorkerDied(Exception):
     """A worker process ended abruptly (killed, out of memory): ``lost`` records, read from
     ``sources`` and sent to workers, were never validated (the summary cannot count them)."""
@@ -187,7 +235,7 @@ class WorkerDied(Exception):
 
 
 def run(
-    batches: Iterable[Batch],
+    batches: Iterable[Work],
     settings: Settings,
     jobs: int,
     consume: Callable[[BatchResult], None],
@@ -204,14 +252,71 @@ def run(
     rule, in an importable module). :class:`ValueError` when a rule neither pickles nor can come
     from a spec.
     """
-    if jobs <= 1:
-        for batch in batches:
-            consume(run_batch(batch, settings, rules))
-        return
+    held = _Held()
+    try:
+        if jobs <= 1:
+            for batch in batches:
+                held.submitted(batch)
+                consume(run_batch(batch, settings, rules))
+                held.done(batch)
+            return
+        _run_pool(batches, settings, jobs, consume, rules, rule_specs, held)
+    finally:
+        held.close_all()
+
+
+class _Held:
+    """The descriptors spans are read through, each closed once the spans of its file are done
+    (its file is complete when a span of another file comes, or at the end of the run)."""
+
+    def __init__(self) -> None:
+        self.outstanding: dict[int, int] = {}
+        self.latest: int | None = None
+
+    def submitted(self, work: Work) -> None:
+        if isinstance(work, Span):
+            descriptor = work.descriptor
+            if descriptor != self.latest:
+                previous, self.latest = self.latest, descriptor
+                self._close_if_done(previous)
+            self.outstanding[descriptor] = self.outstanding.get(descriptor, 0) + 1
+
+    def done(self, work: Work) -> None:
+        if isinstance(work, Span):
+            self.outstanding[work.descriptor] -= 1
+            self._close_if_done(work.descriptor)
+
+    def _close_if_done(self, descriptor: int | None) -> None:
+        if descriptor is None or descriptor == self.latest:
+            return
+        if self.outstanding.get(descriptor) == 0:
+            del self.outstanding[descriptor]
+            close_descriptor(descriptor)
+
+    def close_all(self) -> None:
+        for descriptor in self.outstanding:
+            close_descriptor(descriptor)
+        self.outstanding.clear()
+
+
+def _run_pool(  # noqa: PLR0917 - run's, passed on
+    batches: Iterable[Work],
+    settings: Settings,
+    jobs: int,
+    consume: Callable[[BatchResult], None],
+    rules: tuple[Rule, ...],
+    rule_specs: tuple[str, ...],
+    held: _Held,
+) -> None:
+    # Imported for a pool only: `voxkit validate one.json` starts faster without them.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
     in_flight_limit = 3 * jobs
     context = multiprocessing.get_context()
     # Each batch in flight with what it holds: when a worker dies, what was lost is counted.
-    pending: deque[tuple[Future[BatchResult], Batch]] = deque()
+    pending: deque[tuple[Future[BatchResult], Work]] = deque()
     try:
         with ProcessPoolExecutor(
             max_workers=jobs,
@@ -220,14 +325,16 @@ def run(
             initargs=(rule_specs, _shipped(rules, rule_specs)),
         ) as pool:
             for batch in batches:
+                held.submitted(batch)
                 pending.append((pool.submit(run_batch, batch, settings), batch))
                 while len(pending) >= in_flight_limit or (pending and pending[0][0].done()):
                     consume(pending[0][0].result())
-                    pending.popleft()
+                    held.done(pending.popleft()[1])
             while pending:
                 consume(pending[0][0].result())
-                pending.popleft()
+                held.done(pending.popleft()[1])
     except BrokenProcessPool as error:
+        # A span's records are read here to be counted (the file is still open).
         lost = sum(len(batch.records) for _, batch in pending)
         sources = tuple(dict.fromkeys(batch.source for _, batch in pending))
         raise WorkerDied(str(error), lost=lost, sources=sources) from error

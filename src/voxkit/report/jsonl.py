@@ -17,8 +17,12 @@ def render_clean(source: str) -> Callable[[int | None, int | None], str]:
     """The renderer of a record of ``source`` without findings (the common case, formatted
     directly: the same text as ``json.dumps``)."""
     prefix = f'{{"source": {json_text(source)}, "line": '
+    # The usual record, a JSON Lines line: a line and no index (one short format).
+    line_only = ', "index": null, "valid": true, "findings": []}\n'
 
     def render(line: int | None, index: int | None) -> str:
+        if index is None and line is not None:
+            return f"{prefix}{line}{line_only}"
         return (
             f"{prefix}{'null' if line is None else line}, "
             f'"index": {"null" if index is None else index}, "valid": true, "findings": []}}\n'

@@ -15,6 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks import bench_secrets
 from tests.support.paths import REPO_ROOT
 from tests.support.validate import campaign, invoke
 from vox_validators import Finding
@@ -661,8 +662,10 @@ def test_voxkit_validate_reports_the_secret_and_never_prints_it(
 # findings, in the same order, on input made to sit on the edges of those proofs.
 
 _LONG_WAY_OFF = {
-    "_quiet": lambda raw: False,
+    "_quiet": lambda raw, lowered: False,
     "_may_hold": lambda text: True,
+    "_holds_needle": lambda text: True,
+    "_SHORT_BODY": -1,  # the body's needles tested one by one
 }
 
 
@@ -673,11 +676,21 @@ class _Forgetful(set[tuple[str, str]]):
         pass
 
 
+class _ForgetfulDict(dict[str, Any]):
+    """A memo that remembers nothing."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        pass
+
+
 def long_way(scan: Any, item: object, **options: Any) -> tuple[Finding, ...]:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in _LONG_WAY_OFF.items():
             patch.setattr(_secrets, name, value)
         patch.setattr(_secrets, "_CLEAN_HEADERS", _Forgetful())
+        for memo in ("_MAY_HOLD", "_HEADER_KINDS"):
+            patch.setattr(_secrets, memo, _ForgetfulDict())
+        patch.setattr(_secrets, "_SECRET_NAMES", (_ForgetfulDict(), _ForgetfulDict()))
         return scan(item, **options)  # type: ignore[no-any-return]
 
 
@@ -895,6 +908,7 @@ def test_headers_and_urls_are_read_alike_both_ways(headers: dict[str, Any], url:
         *((f"<p>{key}</p>", "text/html") for key in ("AKIAIOSFODNN7EXAMPLE", TOKEN)),
         *((f"{key}", "") for key in ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "xoxb-1234567890-abc")),
         ("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", ""),
+        ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", ""),
         ("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBk", ""),
         ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9Pl", ""),
         # a form: its names and values are decoded first
@@ -918,7 +932,7 @@ def test_each_proof_of_a_clean_body_holds_on_its_edge(body: str, content_type: s
         (f"http://user:{OTHER}@h/v3", {}),
         (f"http://h/v3#token={OTHER}", {}),
         (f"http://h/v3?key={OTHER}", {}),
-        (f"http://h/be\tarer/{TOKEN}", {}),
+        ("http://h/x/be\tarer abcdefgh1", {}),  # urlsplit drops the tab
         ("http://h/v3", {"X-Note": [f"Bearer {OTHER}"], "Cookie": [f"a={OTHER}"]}),
         ("http://h/v3", {"Location": [f"http://h/?token={OTHER}"]}),
     ],
@@ -942,7 +956,7 @@ def test_each_proof_of_a_clean_url_or_header_holds_on_its_edge(
     ],
 )
 def test_a_clean_body_is_cleared_without_being_parsed(body: str) -> None:
-    assert _secrets._quiet(body.encode()) is True
+    assert _secrets._quiet(body.encode(), body.encode().lower()) is True
     assert cassette_secrets(interaction(request_body=body, response_body=body)) == ()
 
 
@@ -962,7 +976,7 @@ def test_a_clean_body_is_cleared_without_being_parsed(body: str) -> None:
     ],
 )
 def test_a_body_that_may_hold_a_credential_is_read_the_long_way(body: str) -> None:
-    assert _secrets._quiet(body.encode()) is False
+    assert _secrets._quiet(body.encode(), body.encode().lower()) is False
 
 
 def test_a_header_found_clean_is_remembered_and_only_clean_ones() -> None:
@@ -974,3 +988,14 @@ def test_a_header_found_clean_is_remembered_and_only_clean_ones() -> None:
     assert paths(cassette_secrets(leaky), TOKEN) == [f"/request/headers/{name}/0"]
     assert paths(cassette_secrets(leaky), TOKEN) == [f"/request/headers/{name}/0"]
     assert (name, f"Bearer {TOKEN}") not in _secrets._CLEAN_HEADERS
+
+
+def test_the_benchmark_of_the_scan_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        bench_secrets.main(["--runs", "1", "--interactions", "3", "--hostile-megabytes", "0.01"])
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "| cassette, one recorded Authorization header |" in printed
+    assert "| HAR entry, one recorded Authorization |" in printed
+    assert "| 'Bearer ' |" in printed

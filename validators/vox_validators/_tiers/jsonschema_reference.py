@@ -31,7 +31,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from vox_validators._findings import Finding
-from vox_validators._schema import bundle, validator_for
+from vox_validators._schema import Validator, bundle, validator_for
 from vox_validators._tiers.compiled_predicate import SchemaPredicates, compile_predicates
 from vox_validators.jsonpointer import Path, pointer
 from vox_validators.rules._registry import REJECTED
@@ -68,12 +68,11 @@ def _split(schema: str) -> _SplitSchema | None:
     keys = list(definition)
     middle = keys.index("properties")
     return _SplitSchema(
-        before=Draft202012Validator({key: definition[key] for key in keys[:middle]}),
+        before=Validator({key: definition[key] for key in keys[:middle]}),
         properties={
-            key: Draft202012Validator(subschema)
-            for key, subschema in definition["properties"].items()
+            key: Validator(subschema) for key, subschema in definition["properties"].items()
         },
-        after=Draft202012Validator({key: definition[key] for key in keys[middle + 1 :]}),
+        after=Validator({key: definition[key] for key in keys[middle + 1 :]}),
     )
 
 

@@ -22,6 +22,11 @@ by ``exec``, is refused), it is a generator with no closure, ``global`` or ``non
 with ``finally``, every ``return`` is bare, and its only decorator is ``rule(...)``. Nested
 functions and lambdas keep their own code. The rules must not change the record, as documented:
 a rule may run twice on a record it reports on (the check, then the generator).
+
+Each fused function is then specialised (``_specialize``): its module's helpers inlined, loops
+over constant keys unrolled, and every read of the record with a constant key hoisted into one
+local; when nothing else reads the record, a variant reads those members from the decoder's
+msgspec struct (``struct_quiet_check``).
 """
 
 from __future__ import annotations
@@ -38,6 +43,12 @@ from typing import Any
 
 from vox_validators.rules import _registry
 from vox_validators.rules._registry import Check, Rule
+from vox_validators.rules._specialize import (
+    Specialised,
+    dict_prelude,
+    specialise,
+    struct_prelude,
+)
 
 QuietCheck = Callable[[Mapping[str, Any]], bool]
 """True when none of the check's rules yields (or raises) on the record."""
@@ -94,12 +105,19 @@ def quiet_check(rules: tuple[Rule, ...]) -> QuietCheck:
 
 @lru_cache(maxsize=64)
 def _quiet_check(rules: tuple[Rule, ...]) -> QuietCheck:
-    parts: list[QuietCheck] = []
+    return _conjunction(
+        [part.quiet if isinstance(part, _Fused) else part for part in _parts(rules)]
+    )
+
+
+def _parts(rules: tuple[Rule, ...]) -> list[QuietCheck | _Fused]:
+    """The checks whose conjunction is the rules' quiet check: fused groups, or single ones."""
+    parts: list[QuietCheck | _Fused] = []
     group: list[Derived] = []
 
     def close_group() -> None:
         if group:
-            parts.append(group[0].predicate if len(group) == 1 else _fuse(group))
+            parts.append(_fuse(group))
             group.clear()
 
     for each in rules:
@@ -117,7 +135,30 @@ def _quiet_check(rules: tuple[Rule, ...]) -> QuietCheck:
                 close_group()  # another module: another globals dict
             group.append(derived)
     close_group()
-    return _conjunction(parts)
+    return parts
+
+
+def struct_quiet_check(rules: tuple[Rule, ...], struct_type: type) -> Callable[[Any], bool] | None:
+    """The quiet check of ``rules`` run on a msgspec struct of ``struct_type`` itself (as the
+    decoder made it, before ``msgspec.to_builtins``), or None when some rule reads the record in
+    a way only a dict answers. Its verdict is that of ``quiet_check`` on ``to_builtins(struct)``."""
+    try:
+        return _struct_quiet_check(rules, struct_type)
+    except TypeError:  # unhashable
+        return None
+
+
+@lru_cache(maxsize=64)
+def _struct_quiet_check(rules: tuple[Rule, ...], struct_type: type) -> Callable[[Any], bool] | None:
+    checks: list[QuietCheck] = []
+    for part in _parts(rules):
+        if not isinstance(part, _Fused):
+            return None
+        on_struct = part.on_struct(struct_type)
+        if on_struct is None:
+            return None
+        checks.append(on_struct)
+    return _conjunction(checks)
 
 
 def _generator_is_quiet(check: Check) -> QuietCheck:
@@ -358,7 +399,7 @@ def _fusable_body(function: ast.FunctionDef, code: types.CodeType) -> list[ast.s
     return function.body
 
 
-def _fuse(group: list[Derived]) -> QuietCheck:
+def _fuse(group: list[Derived]) -> _Fused:
     """One function running the blocks of ``group`` (rules of one module) in turn."""
     used = {
         node.id
@@ -411,7 +452,106 @@ def _fuse(group: list[Derived]) -> QuietCheck:
     namespace: dict[str, Any] = {}
     exec(_compile(module, group[0].filename, 0), group[0].namespace, namespace)
     fused: QuietCheck = namespace["quiet"]
-    return fused
+    return _specialised(fused, body[:-1], record, prefix, group[0])
+
+
+class _Rebound(BaseException):
+    """A global an inlined helper or unrolled loop read was rebound: use the plain check.
+
+    A BaseException, so that a rule's own ``except Exception`` does not take it for its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Fused:
+    """A fused check: ``quiet`` (specialised for dicts where that is exact) and what its struct
+    variant needs."""
+
+    quiet: QuietCheck
+    plain: QuietCheck
+    specialised: Specialised | None
+    record: str
+    prefix: str
+    derived: Derived
+
+    def on_struct(self, struct_type: type) -> Callable[[Any], bool] | None:
+        """The check on a msgspec struct of ``struct_type``, or None when it cannot read one."""
+        spec = self.specialised
+        if spec is None or spec.reads_record:
+            return None
+        found = struct_prelude(spec.keys, self.record, self.prefix, struct_type, spec.body)
+        if found is None:
+            return None
+        prelude, extra = found
+        to_builtins: Callable[[Any], Any] = extra[f"{self.prefix}to_builtins"]  # type: ignore[assignment]
+        fallback = self.plain
+
+        def after_rebound(record: Any) -> bool:
+            return fallback(to_builtins(record))
+
+        return _compile_specialised(
+            self, prelude, {**extra, f"{self.prefix}fallback": after_rebound}, check_type=False
+        )
+
+
+def _specialised(
+    plain: QuietCheck, body: list[ast.stmt], record: str, prefix: str, derived: Derived
+) -> _Fused:
+    try:
+        spec: Specialised | None = specialise(
+            copy.deepcopy(body), record, derived.namespace, prefix
+        )
+    except Exception:  # anything the rewrites did not foresee: the plain fused check
+        spec = None
+    fused = _Fused(plain, plain, spec, record, prefix, derived)
+    if spec is None:
+        return fused
+    try:
+        quiet = _compile_specialised(
+            fused,
+            dict_prelude(spec.keys, record, prefix),
+            {f"{prefix}fallback": plain, f"{prefix}dict": dict},
+            check_type=True,
+        )
+    except Exception:
+        return _Fused(plain, plain, None, record, prefix, derived)
+    return _Fused(quiet, plain, spec, record, prefix, derived)
+
+
+def _compile_specialised(
+    fused: _Fused, prelude: list[ast.stmt], extra: dict[str, object], *, check_type: bool
+) -> QuietCheck:
+    """``def quiet(record, <defaults>)``: the prelude, then the specialised body; a rebound
+    global hands the record to the fallback."""
+    spec = fused.specialised
+    assert spec is not None
+    record, prefix = fused.record, fused.prefix
+    defaults: dict[str, object] = {**spec.guards, **extra, f"{prefix}Rebound": _Rebound}
+    head = (
+        f"if type({record}) is not {prefix}dict:\n    return {prefix}fallback({record})\n"
+        if check_type
+        else ""
+    )
+    template = ast.parse(
+        f"def quiet({record}, {', '.join(f'{name}=None' for name in defaults)}):\n"
+        + "".join(f"    {line}\n" for line in head.splitlines())
+        + "    try:\n        pass\n"
+        + f"    except {prefix}Rebound:\n        return {prefix}fallback({record})\n"
+    )
+    function = template.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    trying = function.body[-1]
+    assert isinstance(trying, ast.Try)
+    trying.body = [
+        *prelude,
+        *copy.deepcopy(spec.body),
+        ast.Return(value=ast.Constant(value=True)),
+    ]
+    module = ast.Module(body=[function], type_ignores=[])
+    namespace: dict[str, Any] = {}
+    exec(_compile(module, fused.derived.filename, 0), fused.derived.namespace, namespace)
+    quiet: QuietCheck = namespace["quiet"]
+    quiet.__defaults__ = tuple(defaults.values())
+    return quiet
 
 
 def _assigns(body: list[ast.stmt], name: str) -> bool:

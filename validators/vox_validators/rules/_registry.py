@@ -147,7 +147,7 @@ RETIRED: dict[str, str] = {
     "VOX-E012": "the schema: name is a CampaignName (1..255 characters, not only whitespace)",
     "VOX-E014": "the schema: agent.agent_id matches the 8-4-4-4-12 UUID pattern",
 }
-_MACHINERY = frozenset({"_docs", "_loading", "_quiet_checks", "_registry"})
+_MACHINERY = frozenset({"_docs", "_loading", "_quiet_checks", "_registry", "_specialize"})
 # Catalogue-only ids listed before the business rules in RULES; the others come after them.
 _LISTED_FIRST = ("parse",)
 
@@ -164,6 +164,7 @@ class _Registry:
 _current: list[_Registry] = []
 _running_by_schema: dict[str, tuple[Rule, ...]] = {}
 _quiet_by_schema: dict[str, Callable[[Mapping[str, Any]], bool]] = {}
+_struct_quiet_by_schema: dict[str, Callable[[Any], bool] | None] = {}
 
 
 def builtin_modules() -> list[ModuleType]:
@@ -193,6 +194,7 @@ def discover() -> None:
     _current[:] = [_Registry(catalogue, {each.id: each for each in catalogue}, running)]
     _running_by_schema.clear()
     _quiet_by_schema.clear()
+    _struct_quiet_by_schema.clear()
 
 
 def registry() -> _Registry:
@@ -222,6 +224,19 @@ def quiet_for(schema: str) -> Callable[[Mapping[str, Any]], bool]:
         quiet = quiet_check(running_for(schema))
         _quiet_by_schema[schema] = quiet
     return quiet
+
+
+def struct_quiet_for(schema: str, struct_type: type) -> Callable[[Any], bool] | None:
+    """``quiet_for(schema)`` run on the msgspec struct the decoder made (its verdict is that of
+    ``quiet_for`` on ``msgspec.to_builtins`` of it), or None when the rules need the dict."""
+    try:  # one struct type per schema: the decoder's
+        return _struct_quiet_by_schema[schema]
+    except KeyError:
+        from vox_validators.rules._quiet_checks import struct_quiet_check  # noqa: PLC0415
+
+        quiet = struct_quiet_check(running_for(schema), struct_type)
+        _struct_quiet_by_schema[schema] = quiet
+        return quiet
 
 
 def extras_for(rules: Iterable[Rule], schema: str) -> tuple[Rule, ...]:

@@ -50,7 +50,6 @@ from vox_validators.sources._record import (
     failed,
     limited,
 )
-from vox_validators.sources._traffic import traffic_records
 
 Format = Literal["json", "jsonl", "cassette", "har"]
 #: The values of ``iter_records(format=...)``.
@@ -202,6 +201,10 @@ def _read_records(
         if whole is None:
             yield limited(source, over_limit(subject, "input", limits, "not read"))
             return
+        # Imported here: YAML, the secret scan and the operations table cost tens of ms of
+        # start-up that reading JSON and JSON Lines never needs.
+        from vox_validators.sources._traffic import traffic_records  # noqa: PLC0415
+
         yield from traffic_records(source, whole, kind, limits, folder=_folder_of(stream))
 
 

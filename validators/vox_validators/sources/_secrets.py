@@ -31,9 +31,10 @@ Bounded whatever the input: at most ``MAX_PER_TEXT`` findings per text and ``MAX
 interaction (the last then says more were not listed), bodies over ``max_body_bytes`` are not
 scanned, and every pattern runs in linear time (no nested or unbounded lazy repetition).
 
-Fast on clean traffic (tens of microseconds an interaction): a text is searched only when it
-holds one of the strings a pattern needs, a JSON body is walked only when its text could hold a
-finding, and what a header or field name is is decided once per name.
+Fast on clean traffic (tens of microseconds an interaction), with the same findings as the
+long way: a text is searched only when it holds one of the strings a pattern needs, a body is
+parsed and walked only when its bytes could hold a finding, what a name is is decided once per
+name, and a header name and value found clean once are not read again.
 """
 
 from __future__ import annotations
@@ -100,15 +101,23 @@ def _words(name: str) -> list[str]:
 
 
 # Names repeat (every interaction has the same headers, every record the same fields): decided
-# once each. Long names are not kept, so hostile input cannot fill the memory.
+# once each, in bounded memos (emptied when full). Long names are not kept.
 _CACHED_NAME = 128
+_MEMO_SIZE = 4096
+_SECRET_NAMES: tuple[dict[str, bool], dict[str, bool]] = ({}, {})  # as a field, as a parameter
 
 
 def _is_secret_name(name: str, *, query: bool = False) -> bool:
     """Whether a header, parameter or field of this name holds a credential."""
-    if len(name) <= _CACHED_NAME:
-        return _cached_secret_name(name, query)
-    return _secret_name(name, query)
+    known = _SECRET_NAMES[query]
+    answer = known.get(name)
+    if answer is None:
+        answer = _secret_name(name, query)
+        if len(name) <= _CACHED_NAME:
+            if len(known) >= _MEMO_SIZE:
+                known.clear()
+            known[name] = answer
+    return answer
 
 
 def _secret_name(name: str, query: bool) -> bool:
@@ -124,9 +133,6 @@ def _secret_name(name: str, query: bool) -> bool:
     if last == "token" and len(words) > 1 and words[-2] in _NOT_SECRET_BEFORE_TOKEN:
         return False
     return last in _SECRET_LAST or "_".join(words[-2:]) in _SECRET_PAIRS
-
-
-_cached_secret_name = functools.lru_cache(maxsize=4096)(_secret_name)
 
 
 # ----------------------------------------------------------------------------- what a value is
@@ -196,6 +202,19 @@ def mask(credential: str, scheme: str = "") -> str:
 
 
 # ----------------------------------------------------------------------------- text patterns
+
+
+def _trie(words: list[str]) -> str:
+    """One alternation of ``words`` by their common starts (tried faster than a list)."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        branches.setdefault(word[:1], []).append(word[1:])
+    parts = []
+    for first, rests in sorted(branches.items()):
+        ends = "" in rests  # a word ends here: any longer one is found with it
+        rest = "" if ends else _trie(rests)
+        parts.append(re.escape(first) + (f"(?:{rest})" if rest else ""))
+    return "|".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,84 +289,85 @@ _VOX_KEY_MIN = 20  # vox..._ with a digit but shorter is a word, not a key
 _TEXT_NEEDLES = sorted(
     {*(needle for shape in _SHAPES for needle in shape.needles), *_NAMED_NEEDLES}
 )
-_ANY_TEXT_NEEDLE = re.compile("|".join(map(re.escape, _TEXT_NEEDLES)))
-# Header values and URL parts repeat; short ones are remembered (a bounded memo).
+_ANY_TEXT_NEEDLE = re.compile(_trie(_TEXT_NEEDLES))
+# The needles of a body (below), in one search (of a short body: a long one is searched for each
+# needle, faster than one search on most hostile input).
+_BODY_NEEDLE = re.compile(_trie(sorted({needle.decode() for needle in _BODY_NEEDLES})).encode())
+_SHORT_BODY = 1 << 12
+# Strings of JSON bodies and URL paths repeat; short ones are remembered. Clean headers too.
 _CACHED_TEXT = 256
-_MEMO_SIZE = 4096
 _MAY_HOLD: dict[str, bool] = {}
 _CLEAN_HEADERS: set[tuple[str, str]] = set()
 # Over a long text the one search is slower than the substring tests it stands for.
 _SEARCHED_TEXT = 1 << 14
 
 
-def _may_hold(text: str) -> bool:
+def _holds_needle(text: str) -> bool:
     """Whether ``text`` may hold a needle of a text pattern (False: no credential in it)."""
+    return len(text) > _SEARCHED_TEXT or _ANY_TEXT_NEEDLE.search(text.lower()) is not None
+
+
+def _may_hold(text: str) -> bool:
+    """_holds_needle, remembered for a short text."""
     if len(text) > _CACHED_TEXT:
-        return len(text) > _SEARCHED_TEXT or _ANY_TEXT_NEEDLE.search(text.lower()) is not None
+        return _holds_needle(text)
     known = _MAY_HOLD.get(text)
     if known is None:
-        known = _ANY_TEXT_NEEDLE.search(text.lower()) is not None
+        known = _holds_needle(text)
         if len(_MAY_HOLD) >= _MEMO_SIZE:
             _MAY_HOLD.clear()
         _MAY_HOLD[text] = known
     return known
 
 
-# What the bytes of a body hold wherever a finding can come from: searched instead of the
-# body's needles and a parse. Each hint is weaker than what it stands for (a \b dropped, or
-# after a literal start) and linear (no repetition can start again inside another one).
+# What the bytes of a body hold wherever a finding can come from (see _quiet): searched instead
+# of the body's needles and a parse. Each hint is weaker than what it stands for (a \b dropped,
+# or the same pattern started at a rarer byte, what came before it then looked behind for) and
+# linear (no repetition can start again inside another one).
 #
 # A name of _is_secret_name ends with one of its words, then only "_", "-" or "."; a JSON name
 # is followed by a quote and ":" (a name in a text by "=" or ":"). Searched from that sign
 # backwards (a rare byte, so few places are tried), in the lower-cased bytes reversed.
-_NAME_ENDS = sorted(
-    {
-        *(re.escape(word[::-1].encode()) for word in _SECRET_LAST),
-        *(
-            re.escape(last[::-1].encode()) + rb"[_.\-]*" + re.escape(first[::-1].encode())
-            for first, _, last in (pair.rpartition("_") for pair in _SECRET_PAIRS)
-        ),
-    }
+_NAME_WORDS = _trie(sorted(word[::-1] for word in _SECRET_LAST)).encode()
+_NAME_PAIRS = b"|".join(
+    re.escape(last[::-1].encode()) + rb"[_.\-]*" + re.escape(first[::-1].encode())
+    for first, _, last in sorted(pair.rpartition("_") for pair in _SECRET_PAIRS)
 )
-_NAME_HINTS = tuple(
-    re.compile(re.escape(sign) + rb"[ \t\n\r]*[\"']?[_.\-]*(?:%s)" % b"|".join(_NAME_ENDS))
+_NAME_HINTS = tuple(  # one per sign: a literal start is found faster than a class
+    re.compile(sign + rb"[ \t\n\r]*[\"']?[_.\-]*(?:%s|%s)" % (_NAME_WORDS, _NAME_PAIRS))
     for sign in (b":", b"=")
 )
 # A Bearer or Basic credential, in the lower-cased bytes.
-_BEARER_HINTS = tuple(
-    (scheme, re.compile(scheme + rb"[ \t]+[a-z0-9._~+/=-]{8}")) for scheme in (b"bearer", b"basic")
-)
+_BEARER_HINT = re.compile(rb"b(?:earer|asic)[ \t]+[a-z0-9._~+/=-]{8}")
 # The other text patterns, in the bytes, each after a byte (an int: found fast) or a literal
 # that it holds and that few bodies hold.
-_Shapes = tuple[tuple[int | bytes, tuple[re.Pattern[bytes], ...]], ...]
-_SHAPE_HINTS: _Shapes = tuple(
-    (screen, tuple(map(re.compile, patterns)))
-    for screen, patterns in (
-        (b"-----BEGIN ", [rb"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"]),
-        (ord("J"), [rb"eyJ[A-Za-z0-9_-]{6}"]),
+_SHAPE_HINTS: tuple[tuple[int | bytes, re.Pattern[bytes]], ...] = tuple(
+    (screen, re.compile(pattern))
+    for screen, pattern in (
+        (b"-----BEGIN ", rb"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
+        (ord("J"), rb"J(?<=eyJ)[A-Za-z0-9_-]{6}"),
         (
             ord("x"),
-            [
-                rb"vox(?<![A-Za-z0-9_]vox)[a-z]*_[A-Za-z0-9_]*[0-9]",
-                rb"xox[abposr]-[A-Za-z0-9-]{10}",
-            ],
+            rb"x(?:(?<=vox)(?<![A-Za-z0-9_]vox)[a-z]*_[A-Za-z0-9_]*[0-9]"
+            rb"|(?<=xox)[abposr]-[A-Za-z0-9-]{10})",
         ),
+        (ord("k"), rb"k(?:_live_[A-Za-z0-9]{10}|_test_[A-Za-z0-9]{10}|(?<=sk)-[A-Za-z0-9_-]{20})"),
+        (b"gh", rb"gh[pousr]_[A-Za-z0-9]{30}"),
+        (b"github_pat_", rb"github_pat_"),
         (
-            ord("k"),
-            [rb"k_live_[A-Za-z0-9]{10}", rb"k_test_[A-Za-z0-9]{10}", rb"sk-[A-Za-z0-9_-]{20}"],
+            ord("I"),
+            rb"I(?:(?<=AKI)A[0-9A-Z]{16}|(?<=ASI)A[0-9A-Z]{16}|(?<=AI)za[0-9A-Za-z_-]{35})",
         ),
-        (b"gh", [rb"gh[pousr]_[A-Za-z0-9]{30}", rb"github_pat_"]),
-        (ord("I"), [rb"AKIA[0-9A-Z]{16}", rb"ASIA[0-9A-Z]{16}", rb"AIza[0-9A-Za-z_-]{35}"]),
     )
 )
 
 
 def _shaped(raw: bytes) -> bool:
-    for screen, patterns in _SHAPE_HINTS:
+    for screen, pattern in _SHAPE_HINTS:
         # an int operand of "in" is a memchr; bytes.find, as a bytes operand of "in" is first
         # tried as an int (slow)
         held = screen in raw if isinstance(screen, int) else raw.find(screen) != -1
-        if held and any(pattern.search(raw) for pattern in patterns):
+        if held and pattern.search(raw):
             return True
     return False
 
@@ -360,7 +380,7 @@ _BACKSLASH = ord("\\")
 _QUICK_BODY = 1 << 20  # larger bodies (rare) go the long way, as before
 
 
-def _quiet(raw: bytes) -> bool:
+def _quiet(raw: bytes, lowered: bytes) -> bool:
     """Whether a body (JSON or text, not a form) holds no finding, from its bytes alone.
 
     A JSON string or name without escapes is a piece of the body between quotes (no word
@@ -382,19 +402,17 @@ def _quiet(raw: bytes) -> bool:
                 return False
             if _BACKSLASH in raw:
                 return False
+            lowered = raw.lower()
     if (
         not raw.isascii()
         and any(lead in raw for lead in _FOLD_LEADS)
         and any(raw.find(fold) != -1 for fold in _CASE_FOLDS)
     ):
         return False
-    lowered = raw.lower()
     backwards = lowered[::-1]
     return not (
         any(hint.search(backwards) for hint in _NAME_HINTS)
-        or any(
-            lowered.find(scheme) != -1 and hint.search(lowered) for scheme, hint in _BEARER_HINTS
-        )
+        or _BEARER_HINT.search(lowered)
         or _shaped(raw)
     )
 
@@ -566,7 +584,7 @@ class _Scan:
     def _header(self, path: _PathT, name: str, value: str, side: str) -> None:
         kind, lowered = _header_kind(name)
         if kind == _OTHER:  # most headers: their value is searched only if it could match
-            if _may_hold(value):
+            if _holds_needle(value):  # (not remembered: a clean header is, with its name)
                 fix = _header_fix(lowered, side)
                 self.text(path, value, f"the {_label(name)} header of the {side}", fix)
             return
@@ -596,11 +614,13 @@ class _Scan:
         """``content_type`` is the body's, or what finds it (only a body read needs it)."""
         if not raw or len(raw) > limit:
             return
+        lowered = raw.lower()
+        if len(raw) <= _SHORT_BODY and _BODY_NEEDLE.search(lowered) is None:
+            return  # the needles test below, faster
         content_type = content_type if isinstance(content_type, str) else content_type()
         form = "x-www-form-urlencoded" in content_type.lower()
-        if not form and _quiet(raw):
+        if not form and _quiet(raw, lowered):
             return  # most bodies: nothing in them, no need to parse them again
-        lowered = raw.lower()
         if not any(needle in lowered for needle in _BODY_NEEDLES):
             return
         fix = _body_fix(side)
@@ -648,11 +668,19 @@ _OTHER, _AUTHORIZATION, _COOKIE, _SECRET, _URL = range(5)
 _URL_PARTS = re.compile(r"[@?#\t\r\n]")
 
 
+_HEADER_KINDS: dict[str, tuple[int, str]] = {}
+
+
 def _header_kind(name: str) -> tuple[int, str]:
     """What a header of this name holds (one of _OTHER..._URL), and its lower-cased name."""
-    if len(name) <= _CACHED_NAME:
-        return _cached_header_kind(name)
-    return _kind_of_header(name)
+    kind = _HEADER_KINDS.get(name)
+    if kind is None:
+        kind = _kind_of_header(name)
+        if len(name) <= _CACHED_NAME:
+            if len(_HEADER_KINDS) >= _MEMO_SIZE:
+                _HEADER_KINDS.clear()
+            _HEADER_KINDS[name] = kind
+    return kind
 
 
 def _kind_of_header(name: str) -> tuple[int, str]:
@@ -666,9 +694,6 @@ def _kind_of_header(name: str) -> tuple[int, str]:
     if lowered in ("location", "content-location", "referer"):
         return _URL, lowered
     return _OTHER, lowered
-
-
-_cached_header_kind = functools.lru_cache(maxsize=1024)(_kind_of_header)
 
 
 def _cookie_has_value(value: str, *, response: bool) -> bool:
@@ -708,8 +733,8 @@ def _as_bytes(value: object) -> bytes | None:
 def _cassette_header(headers: object, name: str) -> str:
     if isinstance(headers, dict | Mapping):
         for key, value in headers.items():
-            # lower() keeps the length of a name of ASCII letters and "-" (only U+0130 grows,
-            # into "i" and U+0307), so a name of another length is not the one looked for
+            # lower() keeps a string's length unless it holds U+0130 (lowered to "i" and U+0307,
+            # in no header name looked for): a name of another length is not the one
             if isinstance(key, str) and len(key) == len(name) and key.lower() == name:
                 values = value if isinstance(value, list) else [value]
                 return ",".join(str(item) for item in values)
@@ -789,7 +814,7 @@ def _har_pairs(value: object) -> Iterator[tuple[int, str, str]]:
     """(index, name, value) of a HAR name/value list (headers, cookies, queryString, params)."""
     if isinstance(value, list):
         for index, item in enumerate(value):
-            if isinstance(item, Mapping):
+            if isinstance(item, dict | Mapping):  # a dict first: the Mapping test is slow
                 name, text = item.get("name"), item.get("value")
                 if isinstance(name, str) and isinstance(text, str):
                     yield index, name, text
@@ -798,13 +823,16 @@ def _har_pairs(value: object) -> Iterator[tuple[int, str, str]]:
 def _har_side(scan: _Scan, side: str, part: Mapping[str, Any]) -> str:
     """Scan the headers and cookies of one side of an entry; its Content-Type."""
     content_type = ""
+    findings = scan.findings
     for index, name, value in _har_pairs(part.get("headers")):
-        if scan.full:
+        if len(findings) >= MAX_FINDINGS:
             break
-        if name.lower() == "content-type":
+        # (lower() keeps the length of "content-type": see _cassette_header)
+        if len(name) == 12 and name.lower() == "content-type":
             content_type = value
         if not name.startswith(":"):  # HTTP/2 pseudo-headers: :authority, :path...
-            scan.header((side, "headers", index, "value"), name, value, side)
+            if (name, value) not in _CLEAN_HEADERS:
+                scan.header((side, "headers", index, "value"), name, value, side)
         elif name == ":path":
             scan.url((side, "headers", index, "value"), value, f"the {side} :path", side)
     for index, name, value in _har_pairs(part.get("cookies")):
