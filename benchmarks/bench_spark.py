@@ -19,7 +19,9 @@ jobs, collecting and rendering: the whole command but the JVM's start); the star
 reported on its own. The contenders take turns in every run, so load from other processes falls
 on all of them alike; the table gives medians, and the goals of the issue as ratios:
 ``local[2]`` / ``local[1]`` (goal >= 1.7) and Spark's records/s per core over the local engine's
-with as many processes (goal >= 0.6). Nothing here is asserted by the tests.
+with as many processes (goal >= 0.6). Before each turn it also measures the machine's two-process
+ceiling (how much faster two processes run a perfectly parallel loop than one, at that moment:
+the CPUs are shared), the most any ``local[2]`` could gain. Nothing here is asserted by the tests.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from benchmarks.bench_cli import _machine_ceiling
 from benchmarks.make_corpus import write
 from voxkit.engine.spark import run_spark, spark_session
 from voxkit.report import Settings
@@ -169,10 +172,13 @@ def _say(message: dict[str, Any], out: IO[str] = sys.stdout) -> None:
 def measure(
     label: str, path: Path, records: int, runs: int, servers: list[SparkServer]
 ) -> dict[str, float]:
-    """Median records/s of every contender on ``path``, the contenders taking turns."""
+    """Median records/s of every contender on ``path``, the contenders taking turns, and the
+    median of the machine's two-process ceiling, measured before each turn."""
     times: dict[str, list[float]] = {f"local --jobs {jobs}": [] for jobs in JOBS}
     times |= {f"spark {server.master}": [] for server in servers}
+    ceilings: list[float] = []
     for run in range(runs):
+        ceilings.append(_machine_ceiling())
         for jobs in JOBS:
             times[f"local --jobs {jobs}"].append(run_local(path, jobs))
         for server in servers:
@@ -183,13 +189,15 @@ def measure(
                 )
             times[f"spark {server.master}"].append(seconds)
         took = ", ".join(f"{name} {values[-1]:.1f} s" for name, values in times.items())
-        print(f"  {label}: run {run + 1}/{runs}: {took}", flush=True)
-    return {name: records / statistics.median(values) for name, values in times.items()}
+        print(f"  {label}: run {run + 1}/{runs}: {took}, ceiling {ceilings[-1]:.2f}x", flush=True)
+    rates = {name: records / statistics.median(values) for name, values in times.items()}
+    return rates | {"ceiling": statistics.median(ceilings)}
 
 
 def table(label: str, records: int, runs: int, rates: dict[str, float]) -> str:
     rows = [f"\n{label}: {records:,} records, median of {runs} run(s)"]
     rows.append(f"  {'contender':<20} {'records/s':>12} {'per core':>12}")
+    ceiling = rates.pop("ceiling")
     for name, rate in rates.items():
         cores = 2 if name.endswith(("2", "[2]")) else 1
         rows.append(f"  {name:<20} {rate:>12,.0f} {rate / cores:>12,.0f}")
@@ -197,6 +205,10 @@ def table(label: str, records: int, runs: int, rates: dict[str, float]) -> str:
     one = rates["spark local[1]"] / rates["local --jobs 1"]
     two = rates["spark local[2]"] / rates["local --jobs 2"]
     rows.append(f"  spark local[2] / local[1]: {scaling:.2f}x (goal >= 1.7)")
+    rows.append(
+        f"  machine's two-process ceiling (a perfectly parallel loop): {ceiling:.2f}x; "
+        f"spark local[2] / local[1] is {scaling / ceiling:.2f} of it"
+    )
     rows.append(f"  spark per core / local engine per core: {one:.2f}x with 1, {two:.2f}x with 2")
     rows.append("  (goal >= 0.6)")
     return "\n".join(rows)

@@ -6,10 +6,12 @@ handed over by ``getOrCreate``); the usage error without PySpark needs no Spark 
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -159,3 +161,47 @@ def test_engine_spark_without_pyspark_is_a_usage_error_naming_the_extra(
     assert result.exit_code == 2
     assert "voxkit[spark]" in result.output
     assert invoke([str(corpus / "d-object.json"), "--engine", "local"]).exit_code == 0
+
+
+@needs_spark
+@pytest.mark.usefixtures("spark")
+def test_archives_read_in_shares_and_files_spread_print_what_the_local_engine_prints(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voxkit.engine import spark as engine  # noqa: PLC0415 - PySpark is optional
+
+    # Thresholds of the driver's plan, lowered so that small inputs take the paths large ones do.
+    monkeypatch.setattr(engine, "_SHARED_MIN_BYTES", 1)
+    monkeypatch.setattr(engine, "_SPREAD_MIN_BYTES", 1)
+    monkeypatch.setattr(engine, "_SHARE_CHUNK_BYTES", 512)
+    planned: list[list[Any]] = []
+    spread: list[list[Any]] = []
+    plan, whole_files = engine._plan, engine._whole_files
+
+    def planning(*arguments: Any) -> list[Any]:
+        planned.append(plan(*arguments))
+        return planned[-1]
+
+    def spreading(spark: Any, whole: list[Any]) -> Any:
+        spread.append(whole)
+        return whole_files(spark, whole)
+
+    monkeypatch.setattr(engine, "_plan", planning)
+    monkeypatch.setattr(engine, "_whole_files", spreading)
+
+    archive = tmp_path / "big.jsonl.gz"
+    archive.write_bytes(gzip.compress((corpus / "a-mixed.jsonl").read_bytes() * 40))
+    truncated = tmp_path / "truncated.jsonl.gz"
+    truncated.write_bytes(archive.read_bytes()[:-30])
+    har = corpus / "e-traffic" / "session.har"
+    for inputs in ([archive], [truncated], [har]):
+        for output_format in ("jsonl", "text"):
+            arguments = [*map(str, inputs), "--format", output_format]
+            local = invoke(arguments)
+            spark = invoke([*arguments, *SPARK])
+            assert (spark.stdout, spark.exit_code) == (local.stdout, local.exit_code), arguments
+            assert local.stdout.count("\n") > 3
+    # The archives went out as two shares, the HAR file's records were spread.
+    shares = [(piece[6], piece[7]) for pieces in planned[:4] for piece in pieces]
+    assert shares == [(0, 2), (1, 2)] * 4
+    assert [piece[4] for pieces in spread for piece in pieces] == [str(har.resolve())] * 2

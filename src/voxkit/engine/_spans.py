@@ -43,8 +43,12 @@ class Span:
 
     source: str
     handle: str  # what a worker opens: the main process's descriptor, else the path
-    identity: tuple[int, int]  # st_dev, st_ino of the file: the one planned, not a successor
-    descriptor: int  # the main process's duplicate descriptor (closed at the end of the run)
+    #: st_dev, st_ino of the file: the one planned, not a successor (None: not checked, for
+    #: readers on other machines, where a shared file system numbers devices its own way)
+    identity: tuple[int, int] | None
+    descriptor: (
+        int  # the main process's duplicate descriptor (closed at the end of the run; -1: none)
+    )
     size: int  # the file's size when reading started
     start: int
     end: int
@@ -81,7 +85,7 @@ class Span:
             return (self._unreadable(f"cannot read further: {error.strerror or error}"),), 0
         with stream:
             status = os.fstat(stream.fileno())
-            if (status.st_dev, status.st_ino) != self.identity:
+            if self.identity is not None and (status.st_dev, status.st_ino) != self.identity:
                 return (self._unreadable("cannot read further: the file was replaced"),), 0
             stream.seek(self.start)
             ranged = io.BufferedReader(_Range(stream, self.end - self.start, self.size))
@@ -144,10 +148,15 @@ def records_or_spans(
     name: str,
     limits: Limits,
     ranged: bool,
+    path: str | None = None,
 ) -> Iterator[Record | Span]:
     """The records of ``stream`` as :func:`iter_records` reads them, or, with ``ranged``, for an
     uncompressed regular JSON Lines file, its :class:`Span`\\ s (each to be read by a worker; the
-    main process reads the file only to cut it, as the progress line follows)."""
+    main process reads the file only to cut it, as the progress line follows).
+
+    ``path``: the spans are read from this path (by processes that are not this one's children,
+    maybe on other machines: Spark's executors) rather than through a descriptor of this process.
+    """
     if ranged and _plain_json_lines(name, format):
         try:
             descriptor = stream.fileno()
@@ -157,7 +166,7 @@ def records_or_spans(
         except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
             regular = False
         if regular:
-            return _planned(stream, status, start, name, format, schema, limits)
+            return _planned(stream, status, start, name, format, schema, limits, path)
     return iter_records(stream, format=format, schema=schema, name=name, limits=limits)
 
 
@@ -169,6 +178,7 @@ def _planned(  # noqa: PLR0917 - the reading of one input, planned
     format: Format | None,
     schema: str,
     limits: Limits,
+    path: str | None,
 ) -> Iterator[Record | Span]:
     from voxkit.engine import local  # noqa: PLC0415 - the batch bounds, read when used (patchable)
 
@@ -181,9 +191,12 @@ def _planned(  # noqa: PLR0917 - the reading of one input, planned
         stream.seek(start)
         yield from iter_records(stream, format=format, schema=schema, name=name, limits=limits)
         return
-    duplicate = os.dup(stream.fileno())
-    handle = f"/proc/{os.getpid()}/fd/{duplicate}" if _PROC_FD.is_dir() else name
-    identity = (status.st_dev, status.st_ino)
+    identity: tuple[int, int] | None = (status.st_dev, status.st_ino)
+    if path is not None:
+        duplicate, handle, identity = -1, path, None
+    else:
+        duplicate = os.dup(stream.fileno())
+        handle = f"/proc/{os.getpid()}/fd/{duplicate}" if _PROC_FD.is_dir() else name
     expected = max(status.st_size - start, 0)
 
     def span(begin: int, end: int, first_line: int) -> Span:
@@ -198,7 +211,7 @@ def _planned(  # noqa: PLR0917 - the reading of one input, planned
             planned = planned or isinstance(item, Span)
             yield item
     finally:
-        if not planned:
+        if not planned and duplicate >= 0:
             close_descriptor(duplicate)
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "records_or_spans",
     "run",
     "run_batch",
+    "run_records",
 ]
 
 #: A batch is cut after about this many bytes of record data...
@@ -147,19 +148,31 @@ _Shipped = tuple[str, bytes | None]
 
 def run_batch(batch: Work, settings: Settings, rules: Sequence[Rule] | None = None) -> BatchResult:
     """Validate and render every record of ``batch`` (``rules``: by default this worker's)."""
-    output = _BatchOutput(batch.source, settings)
-    strict = settings.strict
-    extra = _worker_rules if rules is None else rules
-    add = output.add
-    append = output.parts.append
-    render_clean = output.render_clean
-    clean = 0  # records without findings: counted here, added to the tally once
     if isinstance(batch, Span):  # read here, in the worker; lines shifted as they are rendered
         records, shift = batch.read()
     else:
         records, shift = batch.records, 0
+    return run_records(
+        batch.source, records, shift, settings, _worker_rules if rules is None else rules
+    )
+
+
+def run_records(
+    source: str,
+    records: Iterable[Record],
+    shift: int,
+    settings: Settings,
+    rules: Sequence[Rule],
+) -> BatchResult:
+    """Validate and render ``records`` of ``source`` (their line numbers plus ``shift``)."""
+    output = _BatchOutput(source, settings)
+    strict = settings.strict
+    add = output.add
+    append = output.parts.append
+    render_clean = output.render_clean
+    clean = 0  # records without findings: counted here, added to the tally once
     for record in records:  # the hot loop: one validation and at most one line per record
-        findings = validate_record(record, strict=strict, rules=extra)
+        findings = validate_record(record, strict=strict, rules=rules)
         line = record.line
         if shift and line is not None:
             line += shift

@@ -1,14 +1,24 @@
 """The Spark engine of ``voxkit validate --engine spark``: the local engine's output, through Spark.
 
 The driver lists the inputs as the local engine does (:func:`vox_validators.sources.discover`;
-paths with a URI scheme such as ``s3a://`` go to Spark as they are). Executors read each file
-whole (``binaryFile``), cut it into records with the public readers and validate each with
-:func:`vox_validators.validate_record` (:mod:`vox_validators.spark`), in Arrow batches; records of
-inputs fewer than the cores are spread over them first. The driver collects, per record, only its
-source, rank, line, index and findings, puts them back in input order and renders them with the
-local engine's renderers, so every ``--format`` prints byte for byte what ``--engine local``
-prints, and the exit status is the same. With ``--output DIR`` the per-record results are written
-as Parquet, partitioned by source, and only the summary is printed.
+paths with a URI scheme such as ``s3a://`` go to Spark as they are) and plans the work, one row
+per piece, in as many Spark tasks as the cores can keep busy:
+
+- a plain JSON Lines file is cut into byte ranges at newlines (the spans of ``--jobs``), each
+  read by the executor that validates it: nothing of the file travels through Spark;
+- a gzipped JSON Lines file is read by the executors in shares when the inputs are fewer than
+  the cores: each decompresses it (gzip cannot be split) but reads and validates only every n-th
+  chunk of whole lines (:func:`_shared_runs`);
+- any other file (JSON, cassettes, HAR) is read whole by one executor with
+  :func:`vox_validators.sources.iter_records`; when such files are fewer than the cores, their
+  records are spread over the cores first (a shuffle of packed batches);
+- standard input and FIFOs are read on the driver, as the local engine reads them.
+
+Executors validate and render each batch with the local engine's
+:func:`voxkit.engine.local.run_records`; the driver collects, per batch, its place, its rendered
+text and its counts, and writes them in input order, so every ``--format`` prints byte for byte
+what ``--engine local`` prints, and the exit status is the same. With ``--output DIR`` the
+per-record results are written as Parquet, partitioned by source, and only the summary is printed.
 
 PySpark is optional (``voxkit[spark]``): this module imports it only inside its functions.
 """
@@ -18,26 +28,40 @@ PySpark is optional (``voxkit[spark]``): this module imports it only inside its 
 
 from __future__ import annotations
 
+import gzip
+import heapq
+import io
 import os
+import pickle
 import re
+import stat
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from vox_validators import Finding, validate_record
+from vox_validators import validate_record
 from vox_validators.sources import (
-    STDIN_NAME,
     InputFile,
+    Limits,
     Record,
     discover,
     is_recognised,
     iter_records,
 )
 from vox_validators.spark import FINDINGS_TYPE as FINDINGS_DDL
-from vox_validators.spark import _arrow_findings_type, _contents, _shipped
-from voxkit.report import JUnitWriter, Settings, Tally, clean_renderer, renderer, summary
+from vox_validators.spark import _contents, _shipped
+from voxkit.engine.local import (
+    Batch,
+    BatchResult,
+    Span,
+    batches,
+    records_or_spans,
+    run_records,
+)
+from voxkit.report import JUnitWriter, Settings, Tally, summary
 
 if TYPE_CHECKING:
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
@@ -60,9 +84,20 @@ MISSING_PYSPARK = (
 )
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_GLOB = re.compile(r"([\\{}\[\]*?])")
-# Records are rendered and written this many at a time (junit spools them per source).
-_RENDER_CHUNK = 2000
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+#: Tasks planned per core: enough for a slow core's share to be taken by the others.
+_TASKS_PER_CORE = 4
+#: A gzipped JSON Lines file at least this large (compressed) is read in shares by the cores.
+_SHARED_MIN_BYTES = 8 * 1024 * 1024
+#: What a share's chunk holds, decompressed: whole lines, about this many bytes.
+_SHARE_CHUNK_BYTES = 4 * 1024 * 1024
+#: Whole files together at least this large, fewer than the cores, have their records spread.
+_SPREAD_MIN_BYTES = 16 * 1024 * 1024
+#: How much a shared read decompresses at a time: what the readers read at a time.
+_GZIP_READ_BYTES = 1024 * 1024
+#: An executor's output batch is cut at this much rendered text (Arrow strings stay far below 2 GiB).
+_RESULT_BATCH_BYTES = 16 * 1024 * 1024
 
 
 def pyspark_available() -> bool:
@@ -101,7 +136,7 @@ def spark_session(master: str | None = None) -> SparkSession:
     if effective.startswith("local"):
         # PySpark starts its Python workers with $PYSPARK_PYTHON (else ``python3``).
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        # Whole files travel through the driver's JVM in local mode: leave room for them.
+        # Remote files travel whole through the driver's JVM in local mode: leave room for them.
         memory = os.environ.get("VOXKIT_SPARK_MEMORY") or _half_of_memory()
         builder = builder.config("spark.driver.memory", memory)
         builder = builder.config("spark.driver.maxResultSize", "0")
@@ -112,7 +147,7 @@ def spark_session(master: str | None = None) -> SparkSession:
 
 
 def _half_of_memory() -> str:
-    """Half of this machine's memory, 2 to 16 GiB: a file's bytes are copied a few times."""
+    """Half of this machine's memory, 2 to 16 GiB: a remote file's bytes are copied a few times."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (OSError, ValueError):
@@ -130,25 +165,12 @@ def _submitted_master() -> str | None:
 # --------------------------------------------------------------------------- inputs
 
 
-@dataclass(frozen=True, slots=True)
-class _Input:
-    """One input as Spark reads it: ``key`` is Spark's name of the file, ``name`` voxkit's."""
-
-    key: str
-    name: str
-
-
-def _local_key(path: str) -> str:
-    """How Spark's ``binaryFile`` names a local file (the path normalised as Hadoop's Path is)."""
-    return "file:" + os.path.abspath(path)  # noqa: PTH100
-
-
 def _inputs(
     paths: Sequence[str],
     note: Callable[[str], None],
     error: Callable[[str], None],
-) -> tuple[list[_Input], list[str], int]:
-    """The inputs in output order, the URIs Spark lists itself, and the count of errors.
+) -> tuple[list[InputFile], list[str], int]:
+    """The local inputs in output order, the URIs Spark lists itself, and the count of errors.
 
     Local paths are listed by :func:`discover` (so notes, errors and order are the local
     engine's) and checked for readability here, as the local engine reports them.
@@ -160,278 +182,490 @@ def _inputs(
         note(message)
     for message in found.errors:
         error(message)
-    inputs: list[_Input] = []
+    inputs: list[InputFile] = []
     unreadable = len(found.errors)
     for file in found.files:
-        if file.path is None:
-            inputs.append(_Input(STDIN_NAME, file.name))
-            continue
-        failure = _unreadable(file)
+        failure = None if file.path is None else _unreadable(file.path, file.name)
         if failure is not None:
             error(failure)
             unreadable += 1
             continue
-        inputs.append(_Input(_local_key(file.path), file.name))
+        inputs.append(file)
     return inputs, remote, unreadable
 
 
-def _unreadable(file: InputFile) -> str | None:
-    assert file.path is not None
+def _unreadable(path: str, name: str) -> str | None:
     try:
-        if Path(file.path).is_dir():
+        if Path(path).is_dir():
             raise IsADirectoryError(21, "is a directory")
-        with Path(file.path).open("rb"):  # only whether it opens
+        with Path(path).open("rb"):  # only whether it opens
             pass
     except OSError as error:
-        return f"{file.name}: cannot read: {error.strerror or error}"
+        return f"{name}: cannot read: {error.strerror or error}"
+    return None
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How the executors read the inputs: what ``voxkit validate`` was told."""
+
+    input_format: InputFormat | None
+    schema: str
+    limits: Limits
+    #: The paths named on the command line (a file Spark finds in a named directory is read
+    #: only when its extension is recognised).
+    named: frozenset[str]
+    #: The decompressed size of a chunk of a shared read (:func:`_shared_runs`).
+    share_chunk: int = _SHARE_CHUNK_BYTES
+
+    def format_of(self, name: str) -> InputFormat | None:
+        """The format to read ``name`` as: ``--input-format`` only where the extension is silent."""
+        return None if is_recognised(name.rsplit("/", 1)[-1]) else self.input_format
+
+    def records(self, stream: BinaryIO, name: str) -> Iterator[Record]:
+        """The records of ``stream`` read as the local engine reads the input ``name``."""
+        return iter_records(
+            stream,
+            format=self.format_of(name),
+            schema=self.schema,
+            name=name,
+            limits=self.limits,
+        )
+
+    def json_lines(self, name: str) -> bool:
+        """Whether ``name`` is read as JSON Lines (gzipped or not)."""
+        lowered = name.lower().removesuffix(".gz")
+        stated = self.format_of(name)
+        return stated == "jsonl" or (stated is None and lowered.endswith((".jsonl", ".ndjson")))
+
+
+# A piece of work, as a row: its place in the output (the input's rank, its name, the piece's
+# rank in it) and what it is: a pickled span or batch (``work``), a local file read whole or in
+# a share (``path``, ``part`` of ``parts``), or a remote file's bytes (``content``).
+_PIECE_SCHEMA = (
+    "`order` long, name string, sub long, work binary, path string, content binary, "
+    "part int, parts int, cost long"
+)
+_Piece = tuple[int, str, int, bytes | None, str | None, bytes | None, int, int, int]
+
+_PRINTED_SCHEMA = (
+    "`order` long, name string, sub long, rendered string, records long, valid long, "
+    "invalid long, errors long, warnings long, failing long"
+)
+_RECORDS_SCHEMA = (
+    "`order` long, name string, sub long, lines array<long>, indexes array<long>, "
+    "findings array<" + FINDINGS_DDL + ">"
+)
+
+
+def _plan(
+    inputs: list[InputFile], reading: _Reading, stdin: Callable[[], bytes], cores: int
+) -> list[_Piece]:
+    """The pieces of every local input, in output order (remote files are Spark's to list)."""
+    gzipped = [file for file in inputs if _shared_candidate(file, reading)]
+    parts = max(1, cores // len(gzipped)) if gzipped else 1
+    pieces: list[_Piece] = []
+    for order, file in enumerate(inputs):
+        name = file.name
+        if file.path is None or not _regular(file.path):  # stdin, a FIFO: read here
+            with _opened(file.path, None if file.path else stdin()) as stream:
+                for sub, batch in enumerate(batches(reading.records(stream, name))):
+                    pieces.append(_work_piece(order, name, sub, batch))
+            continue
+        path = str(Path(file.path).resolve())
+        size = Path(path).stat().st_size
+        if file in gzipped and parts > 1:
+            share_cost = size * 8 // parts  # decompressed, a share of it
+            pieces += [
+                (order, name, 0, None, path, None, part, parts, share_cost) for part in range(parts)
+            ]
+        elif reading.json_lines(name) and not _gzipped(path, name):
+            with Path(path).open("rb") as stream:
+                spans = records_or_spans(
+                    stream,
+                    format=reading.format_of(name),
+                    schema=reading.schema,
+                    name=name,
+                    limits=reading.limits,
+                    ranged=True,
+                    path=path,
+                )
+                for sub, work in enumerate(batches(spans)):
+                    pieces.append(_work_piece(order, name, sub, work))
+        else:
+            cost = size * 8 if _gzipped(path, name) else size
+            pieces.append((order, name, 0, None, path, None, 0, 1, cost))
+    return pieces
+
+
+def _work_piece(order: int, name: str, sub: int, work: Span | Any) -> _Piece:
+    cost = (
+        work.end - work.start
+        if isinstance(work, Span)
+        else sum(len(record.data or b"") for record in work.records)
+    )
+    return (order, name, sub, pickle.dumps(work), None, None, 0, 1, cost)
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(Path(path).stat().st_mode)
+    except OSError:
+        return True  # reading it says what is wrong, as the local engine says it
+
+
+def _gzipped(path: str, name: str) -> bool:
+    if name.lower().endswith(".gz"):
+        return True
+    try:
+        with Path(path).open("rb") as stream:
+            return stream.read(2) == _GZIP_MAGIC
+    except OSError:
+        return False
+
+
+def _shared_candidate(file: InputFile, reading: _Reading) -> bool:
+    """A large regular gzipped JSON Lines file: read in shares when such files are few."""
+    if file.path is None or not _regular(file.path) or not reading.json_lines(file.name):
+        return False
+    try:
+        size = Path(file.path).stat().st_size
+    except OSError:
+        return False
+    return size >= _SHARED_MIN_BYTES and _gzipped(file.path, file.name)
+
+
+def _balanced(pieces: list[_Piece], tasks: int) -> list[list[_Piece]]:
+    """``pieces`` in ``tasks`` groups of about equal cost (the largest first, to the least loaded)."""
+    groups: list[list[_Piece]] = [[] for _ in range(max(1, min(tasks, len(pieces))))]
+    loads = [(0, number) for number in range(len(groups))]
+    for piece in sorted(pieces, key=lambda piece: -piece[-1]):
+        load, number = heapq.heappop(loads)
+        groups[number].append(piece)
+        heapq.heappush(loads, (load + max(piece[-1], 1), number))
+    return [group for group in groups if group]
+
+
+# --------------------------------------------------------------------------- reading, on executors
+
+
+def _runs(piece: _Piece, reading: _Reading) -> Iterator[tuple[int, Sequence[Record], int]]:
+    """The records of one piece in runs: (their rank in the input, the records, the line shift)."""
+    order, name, sub, work, path, content, part, parts, _ = piece
+    del order
+    if work is not None:
+        loaded = pickle.loads(work)  # pickled by this command's own driver
+        if isinstance(loaded, Span):
+            records, shift = loaded.read()
+            yield sub, records, shift
+        else:
+            yield sub, loaded.records, 0
+        return
+    if path is not None and parts > 1:
+        yield from _shared_runs(path, name, reading, part, parts)
+        return
+    if path is None and name not in reading.named and not is_recognised(name.rsplit("/", 1)[-1]):
+        return  # found by Spark in a directory, but not an input file
+    with _opened(path, content) as stream:
+        for rank, batch in enumerate(batches(reading.records(stream, name))):
+            yield rank, batch.records, 0
+
+
+def _opened(path: str | None, content: bytes | None) -> BinaryIO:
+    """The file at ``path``, else ``content`` as a stream."""
+    if path is not None:
+        return Path(path).open("rb")
+    return io.BytesIO(content or b"")
+
+
+class _Irregular(Exception):
+    """A shared read cannot go on chunk by chunk (the owner of the chunk reads the rest)."""
+
+
+def _shared_runs(
+    path: str, name: str, reading: _Reading, part: int, parts: int
+) -> Iterator[tuple[int, Sequence[Record], int]]:
+    """Share ``part`` of ``parts`` of a gzipped JSON Lines file: every ``parts``-th chunk of its
+    whole lines (about :data:`_SHARE_CHUNK_BYTES` decompressed), read as the file is read.
+
+    Every share decompresses the whole file, which costs a fraction of validating it, and cuts it
+    at the same newlines; each reads records only from its own chunks. Should the file stop
+    being regular (a corrupt or truncated stream, a line longer than a chunk may hold), the
+    owner of the chunk at hand reads the rest with :func:`iter_records` from that chunk's first
+    line on, so what is reported is what reading the file whole reports.
+    """
+    # The chunk is read as plain JSON Lines: a name without ``.gz``, so it is not gunzipped again.
+    plain = name.removesuffix(".gz").removesuffix(".GZ") or "chunk"
+    number, first_line = 0, 1
+    try:
+        with Path(path).open("rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+            for chunk in _line_chunks(unzipped, reading.share_chunk, reading.limits.record):
+                if number == 0 and chunk.startswith(_GZIP_MAGIC):
+                    raise _Irregular  # read as text, not gunzipped twice: reading whole says so
+                if number % parts == part:
+                    chunk_records = tuple(
+                        iter_records(
+                            io.BytesIO(chunk),
+                            format="jsonl",
+                            schema=reading.schema,
+                            name=plain,
+                            limits=reading.limits,
+                        )
+                    )
+                    yield number, chunk_records, first_line - 1
+                number += 1
+                first_line += chunk.count(b"\n")
+        return
+    except (OSError, EOFError, zlib.error, _Irregular):
+        pass
+    if number % parts != part:
+        return
+    with Path(path).open("rb") as stream:
+        records = reading.records(stream, name)
+        rest = (record for record in records if record.line is None or record.line >= first_line)
+        for offset, batch in enumerate(batches(rest)):
+            yield number + offset, batch.records, 0
+
+
+def _line_chunks(stream: gzip.GzipFile, chunk_bytes: int, limit: int) -> Iterator[bytes]:
+    """The bytes of ``stream`` in chunks of whole lines of about ``chunk_bytes`` (the last one
+    as the input ends).
+
+    Read as the readers read (:data:`_GZIP_READ_BYTES` at a time), so that a corrupt stream
+    fails at the same place. A chunk never begins with a BOM or the gzip magic (read alone, it
+    would be read otherwise); a line longer than ``limit`` plus a chunk is :class:`_Irregular`.
+    """
+    held: list[bytes] = []  # blocks not yet cut (gzip gives them in pieces of its own size)
+    size = 0
+    wanted = chunk_bytes  # how much to hold before cutting again (more after a long line)
+    while block := stream.read1(_GZIP_READ_BYTES):
+        held.append(block)
+        size += len(block)
+        if size < wanted:
+            continue
+        pending = b"".join(held)
+        start = 0
+        while len(pending) - start >= chunk_bytes:
+            cut = _cut_after(pending, start + chunk_bytes - 1)
+            if cut is None:
+                break
+            yield pending[start:cut]
+            start = cut
+        held, size = [pending[start:]], len(pending) - start
+        wanted = chunk_bytes if size < chunk_bytes else size + chunk_bytes
+        if size > limit + 2 * chunk_bytes:  # a line too long to hold: read it streamed
+            raise _Irregular
+    if size:
+        yield b"".join(held)
+
+
+def _cut_after(pending: bytes, at: int) -> int | None:
+    """Where to cut ``pending``: after its first newline from ``at`` on that has three bytes
+    after it, which do not begin a BOM or the gzip magic (None: none yet)."""
+    while (newline := pending.find(b"\n", at)) >= 0:
+        after = pending[newline + 1 : newline + 4]
+        if len(after) < 3:
+            return None
+        if not after.startswith((_GZIP_MAGIC, _BOM)):
+            return newline + 1
+        at = newline + 1
     return None
 
 
 # --------------------------------------------------------------------------- the Spark job
 
 
-def _files_frame(
-    spark: SparkSession,
-    inputs: list[_Input],
-    remote: list[str],
-    stdin: Callable[[], bytes],
-) -> DataFrame | None:
-    """``path`` and ``content`` of every input (read once each), or None when there is none."""
-    frames: list[DataFrame] = []
-    keys = list(dict.fromkeys(item.key for item in inputs if item.key != STDIN_NAME))
-    # Spark skips files named ``.name`` or ``_name`` as hidden, even when named; the local
-    # engine reads a file it is given whatever its name, so the driver reads those itself.
-    hidden = [key for key in keys if key.rsplit("/", 1)[-1].startswith((".", "_"))]
-    listed = [_GLOB.sub(r"\\\1", key) for key in keys if key not in hidden]
-    if listed or remote:
-        frames.append(_contents(spark, [*listed, *remote]))
-    rows = [(key, Path(key.removeprefix("file:")).read_bytes()) for key in hidden]
-    if any(item.key == STDIN_NAME for item in inputs):
-        rows.append((STDIN_NAME, stdin()))
-    if rows:
-        frames.append(spark.createDataFrame(rows, "path string, content binary"))
-    if not frames:
-        return None
-    files = frames[0]
-    for frame in frames[1:]:
-        files = files.unionByName(frame)
-    return files
-
-
-def _read_names(inputs: list[_Input]) -> dict[str, str]:
-    """The name each file is read under: the first of the names it was given (``a``, ``./a``)."""
-    names: dict[str, str] = {}
-    for item in inputs:
-        names.setdefault(item.key, item.name)
-    return names
-
-
-# A unit is what travels between the read and the validation: one record, or (the bulk of JSON
-# Lines) a run of plain records of one source packed as their lines joined by newlines, which no
-# JSON Lines record contains. Far fewer rows cross between the JVM and Python than records.
-_UNIT_RECORDS = 2000
-_UNIT_BYTES = 1024 * 1024
-
-_UNIT_SCHEMA = (
-    "source string, position long, count long, lines array<long>, `index` long, "
-    "`schema` string, data binary, findings " + FINDINGS_DDL
-)
-_RESULT_SCHEMA = (
-    "source string, position long, lines array<long>, indexes array<long>, "
-    "findings array<" + FINDINGS_DDL + ">"
-)
-
-_Unit = tuple[str, int, int, list[int | None], int | None, str | None, bytes | None, list[Any]]
-
-
 @dataclass(frozen=True, slots=True)
-class _Reading:
-    """How the executors read the files: what ``voxkit validate`` was told."""
+class _Checking:
+    """What the executors validate and render with."""
 
-    names: dict[str, str]
-    named: frozenset[str]
-    input_format: InputFormat | None
-    schema: str
+    reading: _Reading
+    settings: Settings
+    rules: tuple[Rule, ...]
+    per_record: bool  # --output: each record's verdict, not rendered text
 
 
-def _units_of(reading: _Reading, path: str, content: bytes | None) -> Iterator[_Unit]:
-    """The records of one file as units, in order (``position`` numbers the units)."""
-    name = reading.names.get(path, path)
-    recognised = is_recognised(name.rsplit("/", 1)[-1])
-    if path not in reading.named and not recognised:
-        return  # found in a directory, but not an input file
-    # --input-format is for the inputs whose extension does not say their format.
-    read_as = None if recognised else reading.input_format
-    records = iter_records(content or b"", format=read_as, schema=reading.schema, name=name)
-    position = 0
-    run = _Run()
+def _checked(pieces: Iterable[_Piece], checking: _Checking) -> Iterator[pa.RecordBatch]:
+    """The verdicts of ``pieces``, as :data:`_PRINTED_SCHEMA` or :data:`_RECORDS_SCHEMA` rows."""
+    rows: list[tuple[Any, ...]] = []
+    size = 0
+    for piece in pieces:
+        order, name = piece[0], piece[1]
+        for sub, records, shift in _runs(piece, checking.reading):
+            if checking.per_record:
+                rows.append((order, name, sub, *_verdicts_of(records, shift, checking)))
+                size += 64 * len(records)
+            else:
+                result = run_records(name, records, shift, checking.settings, checking.rules)
+                tally = result.tally
+                rendered = result.rendered
+                rows.append(
+                    (order, name, sub, rendered, tally.records, tally.valid,
+                     tally.invalid, tally.errors, tally.warnings, tally.failing)
+                )  # fmt: skip
+                size += len(rendered)
+            if size >= _RESULT_BATCH_BYTES:
+                yield _batch_of(rows, checking.per_record)
+                rows, size = [], 0
+    if rows:
+        yield _batch_of(rows, checking.per_record)
+
+
+def _verdicts_of(
+    records: Sequence[Record], shift: int, checking: _Checking
+) -> tuple[list[int | None], list[int | None], list[list[dict[str, str]]]]:
+    lines, indexes, found = [], [], []
+    strict, rules = checking.settings.strict, checking.rules
     for record in records:
-        data = record.data
-        # Only one-line records pack (JSON Lines; a pretty-printed document is a unit alone).
-        plain = (
-            data is not None and record.index is None and not record.findings and b"\n" not in data
-        )
-        if run.lines and (not plain or record.schema != run.schema):
-            yield run.unit(name, position)
-            position += 1
-        if plain:
-            run.add(record)
-            if run.full():
-                yield run.unit(name, position)
-                position += 1
-            continue
-        findings = [finding.as_dict() for finding in record.findings]
-        yield (name, position, 1, [record.line], record.index, record.schema, data, findings)
-        position += 1
-    if run.lines:
-        yield run.unit(name, position)
-
-
-class _Run:
-    """Consecutive one-line records of one schema, packed into one unit."""
-
-    def __init__(self) -> None:
-        self.lines: list[int | None] = []
-        self.parts: list[bytes] = []
-        self.size = 0
-        self.schema: str | None = None
-
-    def add(self, record: Record) -> None:
-        assert record.data is not None
-        self.schema = record.schema
-        self.lines.append(record.line)
-        self.parts.append(record.data)
-        self.size += len(record.data)
-
-    def full(self) -> bool:
-        return len(self.parts) >= _UNIT_RECORDS or self.size >= _UNIT_BYTES
-
-    def unit(self, name: str, position: int) -> _Unit:
-        data = b"\n".join(self.parts)
-        unit: _Unit = (name, position, len(self.parts), self.lines, None, self.schema, data, [])
-        self.lines, self.parts, self.size = [], [], 0
-        return unit
-
-
-def _check_unit(unit: _Unit, strict: bool, rules: tuple[Rule, ...]) -> tuple[Any, ...]:
-    """The verdicts of one unit's records: (source, position, lines, indexes, findings)."""
-    source, position, count, lines, index, schema, data, reader = unit
-    if count == 1:
-        records = [Record(source, lines[0], index, data, schema, tuple(map(_finding, reader)))]
-    else:
-        assert data is not None
-        records = [
-            Record(source, line, None, part, schema)
-            for line, part in zip(lines, data.split(b"\n"), strict=True)
-        ]
-    found = []
-    for record in records:
-        if rules:
-            findings = validate_record(record, strict=strict, rules=rules)
-        else:
-            findings = validate_record(record, strict=strict)
+        line = record.line
+        lines.append(line + shift if line is not None else None)
+        indexes.append(record.index)
+        findings = validate_record(record, strict=strict, rules=rules)
         found.append([finding.as_dict() for finding in findings])
-    return (source, position, lines, [index] * count, found)
+    return lines, indexes, found
 
 
-def _result_batch(rows: list[tuple[Any, ...]]) -> pa.RecordBatch:
+def _batch_of(rows: list[tuple[Any, ...]], per_record: bool) -> pa.RecordBatch:
     import pyarrow as pa
 
+    from vox_validators.spark import _arrow_findings_type
+
     columns = list(zip(*rows, strict=True))
-    return pa.RecordBatch.from_arrays(
-        [
-            pa.array(columns[0], pa.string()),
-            pa.array(columns[1], pa.int64()),
-            pa.array(columns[2], pa.list_(pa.int64())),
+    keys = [pa.array(columns[0], pa.int64()), pa.array(columns[1], pa.string()),
+            pa.array(columns[2], pa.int64())]  # fmt: skip
+    if per_record:
+        values = [
             pa.array(columns[3], pa.list_(pa.int64())),
-            pa.array(columns[4], pa.list_(_arrow_findings_type())),
-        ],
-        names=["source", "position", "lines", "indexes", "findings"],
+            pa.array(columns[4], pa.list_(pa.int64())),
+            pa.array(columns[5], pa.list_(_arrow_findings_type())),
+        ]
+        names = ["lines", "indexes", "findings"]
+    else:
+        values = [pa.array(columns[3], pa.string())]
+        values += [pa.array(column, pa.int64()) for column in columns[4:]]
+        names = ["rendered", "records", "valid", "invalid", "errors", "warnings", "failing"]
+    return pa.RecordBatch.from_arrays([*keys, *values], names=["order", "name", "sub", *names])
+
+
+def _pieces_of(batches: Iterable[pa.RecordBatch]) -> Iterator[_Piece]:
+    for batch in batches:
+        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+
+
+def _read_whole(batches: Iterable[pa.RecordBatch], reading: _Reading) -> Iterator[pa.RecordBatch]:
+    """Whole files read into pieces of packed batches (pickled), to be spread over the cores."""
+    import pyarrow as pa
+
+    rows: list[_Piece] = []
+    size = 0
+    for piece in _pieces_of(batches):
+        order, name = piece[0], piece[1]
+        for sub, records, _ in _runs(piece, reading):
+            work = pickle.dumps(Batch(name, tuple(records)))
+            rows.append((order, name, sub, work, None, None, 0, 1, len(work)))
+            size += len(work)
+            if size >= _RESULT_BATCH_BYTES:
+                yield pa.RecordBatch.from_pylist(_as_dicts(rows), schema=_arrow_piece_schema())
+                rows, size = [], 0
+    if rows:
+        yield pa.RecordBatch.from_pylist(_as_dicts(rows), schema=_arrow_piece_schema())
+
+
+_PIECE_FIELDS = ("order", "name", "sub", "work", "path", "content", "part", "parts", "cost")
+
+
+def _as_dicts(rows: list[_Piece]) -> list[dict[str, Any]]:
+    return [dict(zip(_PIECE_FIELDS, row, strict=True)) for row in rows]
+
+
+def _arrow_piece_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    types = [pa.int64(), pa.string(), pa.int64(), pa.binary(), pa.string(), pa.binary(),
+             pa.int32(), pa.int32(), pa.int64()]  # fmt: skip
+    return pa.schema(
+        [pa.field(name, kind) for name, kind in zip(_PIECE_FIELDS, types, strict=True)]
     )
 
 
-def _unit_batch(units: list[_Unit]) -> pa.RecordBatch:
-    import pyarrow as pa
-
-    columns = list(zip(*units, strict=True))
-    types = [
-        pa.string(),
-        pa.int64(),
-        pa.int64(),
-        pa.list_(pa.int64()),
-        pa.int64(),
-        pa.string(),
-        pa.binary(),
-        _arrow_findings_type(),
-    ]
-    names = ["source", "position", "count", "lines", "index", "schema", "data", "findings"]
-    arrays = [pa.array(values, kind) for values, kind in zip(columns, types, strict=True)]
-    return pa.RecordBatch.from_arrays(arrays, names=names)
-
-
-def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _file_units(reading: _Reading, batches: Iterable[pa.RecordBatch]) -> Iterator[_Unit]:
-    for batch in batches:
-        paths = batch.column(0).to_pylist()
-        for row, path in enumerate(paths):
-            yield from _units_of(reading, path, batch.column(1)[row].as_py())
-
-
-def _verdicts(
+def _results(
     spark: SparkSession,
-    *,
-    paths: Sequence[str],
-    settings: Settings,
-    rules: Sequence[Rule],
-    schema: str,
-    input_format: InputFormat | None,
-    note: Callable[[str], None],
-    error: Callable[[str], None],
-    stdin: Callable[[], bytes],
-) -> tuple[list[_Input], DataFrame | None, int]:
-    """The per-unit verdicts of every input (``_RESULT_SCHEMA`` rows)."""
-    inputs, remote, unreadable = _inputs(paths, note, error)
-    files = _files_frame(spark, inputs, remote, stdin)
-    if files is None:
-        return inputs, None, unreadable
-    names = _read_names(inputs)
-    reading = _Reading(names, frozenset({*names, *remote}), input_format, schema)
-    strict, extra = settings.strict, _shipped(rules)
+    pieces: list[_Piece],
+    remote: list[str],
+    first_remote: int,
+    checking: _Checking,
+) -> DataFrame | None:
+    """The verdicts of every piece, local and remote (Spark lists those), from the executors."""
+    from pyspark.sql import functions as F
 
-    def check(units: Iterator[_Unit]) -> Iterator[pa.RecordBatch]:
-        for group in _batched(units, 16):
-            yield _result_batch([_check_unit(unit, strict, extra) for unit in group])
-
-    cores = spark.sparkContext.defaultParallelism
-    if files.rdd.getNumPartitions() >= cores:  # the files keep every core busy: one pass
-        checked = files.mapInArrow(
-            lambda batches: check(_file_units(reading, batches)), _RESULT_SCHEMA
+    cores = _cores(spark)
+    reading = checking.reading
+    schema = _RECORDS_SCHEMA if checking.per_record else _PRINTED_SCHEMA
+    whole = [piece for piece in pieces if piece[4] is not None and piece[7] == 1]
+    remote_files = None
+    if remote:
+        files = _contents(spark, remote)
+        remote_files = files.select(
+            F.lit(first_remote).cast("long").alias("order"),
+            F.col("path").alias("name"),
+            F.lit(0).cast("long").alias("sub"),
+            F.lit(None).cast("binary").alias("work"),
+            F.lit(None).cast("string").alias("path"),
+            F.col("content"),
+            F.lit(0).alias("part"),
+            F.lit(1).alias("parts"),
+            F.length("content").cast("long").alias("cost"),
         )
-        return inputs, checked, unreadable
-
-    # Fewer files than cores: units are spread over the cores before they are validated.
-    def read(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for group in _batched(_file_units(reading, batches), 8):
-            yield _unit_batch(group)
-
-    def check_units(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            yield from check(
-                iter(zip(*(column.to_pylist() for column in batch.columns), strict=True))
+    few = len(whole) + (len(files.inputFiles()) if remote else 0) < cores
+    spread = few and (
+        remote_files is not None or sum(piece[-1] for piece in whole) >= _SPREAD_MIN_BYTES
+    )
+    frames: list[DataFrame] = []
+    direct = [piece for piece in pieces if not (spread and piece in whole)]
+    if direct:
+        groups = _balanced(direct, cores * _TASKS_PER_CORE)
+        # One task per group: the groups travel with the tasks, each task picks its own.
+        tasks = spark.range(0, len(groups), 1, len(groups))
+        frames.append(
+            tasks.mapInArrow(lambda batches: _checked_groups(batches, groups, checking), schema)
+        )
+    file_frames = []  # files the executors read whole
+    if spread and whole:
+        file_frames.append(_whole_files(spark, whole))
+    if remote_files is not None:
+        file_frames.append(remote_files)
+    for files_frame in file_frames:
+        if spread:  # each read by one task, their records validated by all
+            read = files_frame.mapInArrow(
+                lambda batches: _read_whole(batches, reading), _PIECE_SCHEMA
             )
+            files_frame = read.repartition(cores * _TASKS_PER_CORE)
+        frames.append(
+            files_frame.mapInArrow(lambda batches: _checked(_pieces_of(batches), checking), schema)
+        )
+    if not frames:
+        return None
+    results = frames[0]
+    for frame in frames[1:]:
+        results = results.unionByName(frame)
+    return results
 
-    units = files.mapInArrow(read, _UNIT_SCHEMA).repartition(cores * 2, "source", "position")
-    return inputs, units.mapInArrow(check_units, _RESULT_SCHEMA), unreadable
+
+def _checked_groups(
+    batches: Iterable[pa.RecordBatch], groups: list[list[_Piece]], checking: _Checking
+) -> Iterator[pa.RecordBatch]:
+    """The verdicts of the groups whose numbers are in ``batches`` (a ``range`` frame)."""
+    for batch in batches:
+        for number in batch.column(0).to_pylist():
+            yield from _checked(groups[number], checking)
+
+
+def _whole_files(spark: SparkSession, whole: list[_Piece]) -> DataFrame:
+    """Whole local files as a frame of pieces, one partition each (their records are spread)."""
+    return spark.createDataFrame(whole, _PIECE_SCHEMA).repartition(len(whole))
 
 
 # --------------------------------------------------------------------------- the command
@@ -464,41 +698,54 @@ def run_spark(
 
     spark = spark_session(master)
     tally = Tally()
+    inputs, remote, unreadable = _inputs(paths, note, error)
+    reading = _Reading(input_format, schema, Limits(), frozenset(remote), _SHARE_CHUNK_BYTES)
+    checking = _Checking(reading, settings, _shipped(rules), per_record=output_dir is not None)
     try:
-        inputs, checked, unreadable = _verdicts(
-            spark,
-            paths=paths,
-            settings=settings,
-            rules=rules,
-            schema=schema,
-            input_format=input_format,
-            note=note,
-            error=error,
-            stdin=stdin or sys.stdin.buffer.read,
-        )
+        pieces = _plan(inputs, reading, stdin or sys.stdin.buffer.read, _cores(spark))
+        results = _results(spark, pieces, remote, len(inputs), checking)
         if output_dir is not None:
-            if checked is not None:
-                tally = _write_parquet(spark, checked, output_dir, settings)
+            if results is not None:
+                tally = _write_parquet(spark, results, output_dir, settings)
             _write_summary(settings, tally, write)
             return SparkRun(tally, unreadable)
-        table = checked.toArrow() if checked is not None else None
+        table = results.toArrow() if results is not None else None
     except AnalysisException as failure:  # a path Spark cannot list, an --output that exists
         error(_one_line(failure))
         _write_summary(settings, tally, write)
         return SparkRun(tally, 1)
     junit = JUnitWriter(write) if settings.format == "junit" else None
-    for item, rows in _in_input_order(inputs, table):
-        for source_tally, rendered in _rendered(item.name, rows, settings):
-            tally.add(source_tally)
-            if junit is not None:
-                junit.add(item.name, rendered, source_tally)
-            elif rendered:
-                write(rendered)
+    for source, rendered, counts in _in_input_order(table):
+        result = BatchResult(source, rendered, Tally(*counts))
+        tally.add(result.tally)
+        if junit is not None:
+            junit.add(result.source, result.rendered, result.tally)
+        elif result.rendered:
+            write(result.rendered)
     if junit is not None:
         junit.finish(tally)
     else:
         write(summary(settings, tally))
     return SparkRun(tally, unreadable)
+
+
+def _in_input_order(table: pa.Table | None) -> Iterator[tuple[str, str, list[int]]]:
+    """Each batch's source, rendered text and counts, in input order."""
+    if table is None:
+        return
+    table = table.sort_by([("order", "ascending"), ("name", "ascending"), ("sub", "ascending")])
+    names = table.column("name").to_pylist()
+    rendered = table.column("rendered")
+    counts = zip(*(table.column(name).to_pylist() for name in _COUNTS), strict=True)
+    for row, source in enumerate(names):
+        yield source, rendered[row].as_py(), list(next(counts))
+
+
+_COUNTS = ("records", "valid", "invalid", "errors", "warnings", "failing")
+
+
+def _cores(spark: SparkSession) -> int:
+    return max(1, spark.sparkContext.defaultParallelism)
 
 
 def _one_line(failure: Exception) -> str:
@@ -512,84 +759,6 @@ def _write_summary(settings: Settings, tally: Tally, write: Callable[[str], None
         junit.finish(tally)
     else:
         write(summary(settings, tally))
-
-
-_Rows = tuple[list[int | None], list[int | None], list[list[dict[str, str]]]]
-
-
-def _in_input_order(inputs: list[_Input], table: pa.Table | None) -> Iterator[tuple[_Input, _Rows]]:
-    """Each input in output order with its records' (lines, indexes, findings), in file order.
-
-    Inputs Spark listed itself (URIs) follow, in the order of their names.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
-
-    if table is None:
-        return
-    table = table.sort_by([("source", "ascending"), ("position", "ascending")])
-    sources = table.column("source")
-    by_source: dict[str, pa.Table] = {}
-    if table.num_rows:
-        values = sources.combine_chunks() if isinstance(sources, pa.ChunkedArray) else sources
-        starts = [0]
-        changed = pc.not_equal(values[1:], values[:-1]).to_pylist() if len(values) > 1 else []
-        starts += [at + 1 for at, differs in enumerate(changed) if differs]
-        ends = [*starts[1:], table.num_rows]
-        for start, end in zip(starts, ends, strict=True):
-            by_source[values[start].as_py()] = table.slice(start, end - start)
-
-    def rows(part: pa.Table) -> _Rows:
-        return (
-            [line for unit in part.column("lines").to_pylist() for line in unit],
-            [index for unit in part.column("indexes").to_pylist() for index in unit],
-            [items for unit in part.column("findings").to_pylist() for items in unit],
-        )
-
-    names = _read_names(inputs)
-    for item in inputs:
-        part = by_source.get(names[item.key])
-        if part is not None:
-            yield item, rows(part)
-    for name in sorted(set(by_source) - set(names.values())):
-        yield _Input(name, name), rows(by_source[name])
-
-
-def _rendered(source: str, rows: _Rows, settings: Settings) -> Iterator[tuple[Tally, str]]:
-    """The records of one source rendered as the local engine renders them, a chunk at a time."""
-    render = renderer(settings)
-    render_clean = clean_renderer(settings, source)
-    fail_on_warning = settings.fail_on == "warning"
-    lines, indexes, found = rows
-    for start in range(0, len(lines), _RENDER_CHUNK):
-        tally = Tally()
-        parts: list[str] = []
-        for row in range(start, min(start + _RENDER_CHUNK, len(lines))):
-            line, index, items = lines[row], indexes[row], found[row]
-            tally.records += 1
-            if not items:
-                tally.valid += 1
-                if render_clean is not None:
-                    parts.append(render_clean(line, index))
-                continue
-            findings = [_finding(item) for item in items]
-            errors = sum(1 for finding in findings if finding.severity == "error")
-            warnings = len(findings) - errors
-            valid = errors == 0
-            failing = not valid or (fail_on_warning and warnings > 0)
-            tally.valid += valid
-            tally.invalid += not valid
-            tally.errors += errors
-            tally.warnings += warnings
-            tally.failing += failing
-            rendered = render(source, line, index, findings, failing)
-            if rendered:
-                parts.append(rendered)
-        yield tally, "".join(parts)
-
-
-def _finding(item: dict[str, Any]) -> Finding:
-    return Finding(item["rule"], item["severity"], item["path"], item["message"])
 
 
 def _write_parquet(
@@ -606,7 +775,9 @@ def _write_parquet(
         F.col("lines").alias("line"), F.col("indexes").alias("index"), F.col("findings")
     )
     records = checked.select(
-        "source", F.col("position").alias("unit"), F.posexplode(zipped).alias("item", "record")
+        F.col("name").alias("source"),
+        F.col("sub").alias("unit"),
+        F.posexplode(zipped).alias("item", "record"),
     ).select(
         "source",
         "unit",
