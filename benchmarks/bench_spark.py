@@ -116,8 +116,17 @@ class SparkServer:
 
     def __post_init__(self) -> None:
         command = [sys.executable, "-m", "benchmarks.bench_spark", "--serve", self.master]
+        # Two sessions live side by side: each gets a quarter of the memory, not the half a
+        # lone voxkit session takes (two halves were more than the machine once both had grown).
+        environment = dict(os.environ)
+        environment.setdefault("VOXKIT_SPARK_MEMORY", _quarter_of_memory())
         self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            env=environment,
         )
         self.started_in = float(self._reply()["started_in"])
 
@@ -139,6 +148,11 @@ class SparkServer:
         if self.process.stdin is not None:
             self.process.stdin.close()
         self.process.wait(timeout=120)
+
+
+def _quarter_of_memory() -> str:
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, total // 4 // 2**30)}g"
 
 
 def serve(master: str) -> int:

@@ -52,7 +52,7 @@ from vox_validators.sources import (
     iter_records,
 )
 from vox_validators.spark import FINDINGS_TYPE as FINDINGS_DDL
-from vox_validators.spark import _contents, _shipped
+from vox_validators.spark import _arrow_findings_type, _contents, _shipped
 from voxkit.engine.local import (
     Batch,
     BatchResult,
@@ -530,8 +530,6 @@ def _verdicts_of(
 
 def _batch_of(rows: list[tuple[Any, ...]], per_record: bool) -> pa.RecordBatch:
     import pyarrow as pa
-
-    from vox_validators.spark import _arrow_findings_type
 
     columns = list(zip(*rows, strict=True))
     keys = [pa.array(columns[0], pa.int64()), pa.array(columns[1], pa.string()),
