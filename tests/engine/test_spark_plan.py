@@ -163,8 +163,8 @@ def test_the_plan_cuts_plain_json_lines_into_spans_and_shares_a_large_archive(
 
 
 def test_balanced_groups_spread_the_heaviest_pieces() -> None:
-    pieces: list[Any] = [(0, "a", 0, None, "p", None, part, 2, 1000) for part in range(2)]
-    pieces += [(1, "b", sub, b"", None, None, 0, 1, 10) for sub in range(20)]
+    pieces = [engine._Piece(0, "a", 0, None, "p", None, part, 2, 1000) for part in range(2)]
+    pieces += [engine._Piece(1, "b", sub, b"", None, None, 0, 1, 10) for sub in range(20)]
     groups = engine._balanced(pieces, 4)
     assert len(groups) == 4
     heavy = [sum(1 for piece in group if piece[-1] == 1000) for group in groups]

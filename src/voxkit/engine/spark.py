@@ -40,7 +40,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from vox_validators import validate_record
 from vox_validators.sources import (
@@ -249,7 +249,26 @@ _PIECE_SCHEMA = (
     "`order` long, name string, sub long, work binary, path string, content binary, "
     "part int, parts int, cost long"
 )
-_Piece = tuple[int, str, int, bytes | None, str | None, bytes | None, int, int, int]
+
+
+class _Piece(NamedTuple):
+    """One row of :data:`_PIECE_SCHEMA`."""
+
+    order: int
+    name: str
+    sub: int
+    work: bytes | None
+    path: str | None
+    content: bytes | None
+    part: int
+    parts: int
+    cost: int  # bytes to read, decompressed: what balancing weighs
+
+    @property
+    def whole_file(self) -> bool:
+        """A local file read whole by one task (not a span, a batch or a share)."""
+        return self.path is not None and self.parts == 1
+
 
 _PRINTED_SCHEMA = (
     "`order` long, name string, sub long, rendered string, records long, valid long, "
@@ -265,24 +284,34 @@ def _plan(
     inputs: list[InputFile], reading: _Reading, stdin: Callable[[], bytes], cores: int
 ) -> list[_Piece]:
     """The pieces of every local input, in output order (remote files are Spark's to list)."""
-    gzipped = [file for file in inputs if _shared_candidate(file, reading)]
-    parts = max(1, cores // len(gzipped)) if gzipped else 1
+    regular = [file for file in inputs if file.path is not None and _regular(file.path)]
+    compressed = {file.path for file in regular if _gzipped(str(file.path), file.name)}
+    shared = [
+        file
+        for file in regular
+        if file.path in compressed
+        and reading.json_lines(file.name)
+        and Path(str(file.path)).stat().st_size >= _SHARED_MIN_BYTES
+    ]
+    parts = max(1, cores // len(shared)) if shared else 1
     pieces: list[_Piece] = []
     for order, file in enumerate(inputs):
         name = file.name
-        if file.path is None or not _regular(file.path):  # stdin, a FIFO: read here
+        if file not in regular:  # stdin, a FIFO: read here
             with _opened(file.path, None if file.path else stdin()) as stream:
                 for sub, batch in enumerate(batches(reading.records(stream, name))):
                     pieces.append(_work_piece(order, name, sub, batch))
             continue
+        assert file.path is not None
         path = str(Path(file.path).resolve())
         size = Path(path).stat().st_size
-        if file in gzipped and parts > 1:
+        if file in shared and parts > 1:
             share_cost = size * 8 // parts  # decompressed, a share of it
             pieces += [
-                (order, name, 0, None, path, None, part, parts, share_cost) for part in range(parts)
+                _Piece(order, name, 0, None, path, None, part, parts, share_cost)
+                for part in range(parts)
             ]
-        elif reading.json_lines(name) and not _gzipped(path, name):
+        elif reading.json_lines(name) and file.path not in compressed:
             with Path(path).open("rb") as stream:
                 spans = records_or_spans(
                     stream,
@@ -296,8 +325,8 @@ def _plan(
                 for sub, work in enumerate(batches(spans)):
                     pieces.append(_work_piece(order, name, sub, work))
         else:
-            cost = size * 8 if _gzipped(path, name) else size
-            pieces.append((order, name, 0, None, path, None, 0, 1, cost))
+            cost = size * 8 if file.path in compressed else size
+            pieces.append(_Piece(order, name, 0, None, path, None, 0, 1, cost))
     return pieces
 
 
@@ -307,7 +336,7 @@ def _work_piece(order: int, name: str, sub: int, work: Span | Any) -> _Piece:
         if isinstance(work, Span)
         else sum(len(record.data or b"") for record in work.records)
     )
-    return (order, name, sub, pickle.dumps(work), None, None, 0, 1, cost)
+    return _Piece(order, name, sub, pickle.dumps(work), None, None, 0, 1, cost)
 
 
 def _regular(path: str) -> bool:
@@ -327,25 +356,14 @@ def _gzipped(path: str, name: str) -> bool:
         return False
 
 
-def _shared_candidate(file: InputFile, reading: _Reading) -> bool:
-    """A large regular gzipped JSON Lines file: read in shares when such files are few."""
-    if file.path is None or not _regular(file.path) or not reading.json_lines(file.name):
-        return False
-    try:
-        size = Path(file.path).stat().st_size
-    except OSError:
-        return False
-    return size >= _SHARED_MIN_BYTES and _gzipped(file.path, file.name)
-
-
 def _balanced(pieces: list[_Piece], tasks: int) -> list[list[_Piece]]:
     """``pieces`` in ``tasks`` groups of about equal cost (the largest first, to the least loaded)."""
     groups: list[list[_Piece]] = [[] for _ in range(max(1, min(tasks, len(pieces))))]
     loads = [(0, number) for number in range(len(groups))]
-    for piece in sorted(pieces, key=lambda piece: -piece[-1]):
+    for piece in sorted(pieces, key=lambda piece: -piece.cost):
         load, number = heapq.heappop(loads)
         groups[number].append(piece)
-        heapq.heappush(loads, (load + max(piece[-1], 1), number))
+        heapq.heappush(loads, (load + max(piece.cost, 1), number))
     return [group for group in groups if group]
 
 
@@ -354,22 +372,21 @@ def _balanced(pieces: list[_Piece], tasks: int) -> list[list[_Piece]]:
 
 def _runs(piece: _Piece, reading: _Reading) -> Iterator[tuple[int, Sequence[Record], int]]:
     """The records of one piece in runs: (their rank in the input, the records, the line shift)."""
-    order, name, sub, work, path, content, part, parts, _ = piece
-    del order
+    name, work, path = piece.name, piece.work, piece.path
     if work is not None:
         loaded = pickle.loads(work)  # pickled by this command's own driver
         if isinstance(loaded, Span):
             records, shift = loaded.read()
-            yield sub, records, shift
+            yield piece.sub, records, shift
         else:
-            yield sub, loaded.records, 0
+            yield piece.sub, loaded.records, 0
         return
-    if path is not None and parts > 1:
-        yield from _shared_runs(path, name, reading, part, parts)
+    if path is not None and piece.parts > 1:
+        yield from _shared_runs(path, name, reading, piece.part, piece.parts)
         return
     if path is None and name not in reading.named and not is_recognised(name.rsplit("/", 1)[-1]):
         return  # found by Spark in a directory, but not an input file
-    with _opened(path, content) as stream:
+    with _opened(path, piece.content) as stream:
         for rank, batch in enumerate(batches(reading.records(stream, name))):
             yield rank, batch.records, 0
 
@@ -493,7 +510,7 @@ def _checked(pieces: Iterable[_Piece], checking: _Checking) -> Iterator[pa.Recor
     rows: list[tuple[Any, ...]] = []
     size = 0
     for piece in pieces:
-        order, name = piece[0], piece[1]
+        order, name = piece.order, piece.name
         for sub, records, shift in _runs(piece, checking.reading):
             if checking.per_record:
                 rows.append((order, name, sub, *_verdicts_of(records, shift, checking)))
@@ -550,7 +567,8 @@ def _batch_of(rows: list[tuple[Any, ...]], per_record: bool) -> pa.RecordBatch:
 
 def _pieces_of(batches: Iterable[pa.RecordBatch]) -> Iterator[_Piece]:
     for batch in batches:
-        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+        columns = (column.to_pylist() for column in batch.columns)
+        yield from map(_Piece._make, zip(*columns, strict=True))
 
 
 def _read_whole(batches: Iterable[pa.RecordBatch], reading: _Reading) -> Iterator[pa.RecordBatch]:
@@ -560,10 +578,10 @@ def _read_whole(batches: Iterable[pa.RecordBatch], reading: _Reading) -> Iterato
     rows: list[_Piece] = []
     size = 0
     for piece in _pieces_of(batches):
-        order, name = piece[0], piece[1]
+        order, name = piece.order, piece.name
         for sub, records, _ in _runs(piece, reading):
             work = pickle.dumps(Batch(name, tuple(records)))
-            rows.append((order, name, sub, work, None, None, 0, 1, len(work)))
+            rows.append(_Piece(order, name, sub, work, None, None, 0, 1, len(work)))
             size += len(work)
             if size >= _RESULT_BATCH_BYTES:
                 yield pa.RecordBatch.from_pylist(_as_dicts(rows), schema=_arrow_piece_schema())
@@ -572,11 +590,8 @@ def _read_whole(batches: Iterable[pa.RecordBatch], reading: _Reading) -> Iterato
         yield pa.RecordBatch.from_pylist(_as_dicts(rows), schema=_arrow_piece_schema())
 
 
-_PIECE_FIELDS = ("order", "name", "sub", "work", "path", "content", "part", "parts", "cost")
-
-
 def _as_dicts(rows: list[_Piece]) -> list[dict[str, Any]]:
-    return [dict(zip(_PIECE_FIELDS, row, strict=True)) for row in rows]
+    return [row._asdict() for row in rows]
 
 
 def _arrow_piece_schema() -> pa.Schema:
@@ -585,7 +600,7 @@ def _arrow_piece_schema() -> pa.Schema:
     types = [pa.int64(), pa.string(), pa.int64(), pa.binary(), pa.string(), pa.binary(),
              pa.int32(), pa.int32(), pa.int64()]  # fmt: skip
     return pa.schema(
-        [pa.field(name, kind) for name, kind in zip(_PIECE_FIELDS, types, strict=True)]
+        [pa.field(name, kind) for name, kind in zip(_Piece._fields, types, strict=True)]
     )
 
 
@@ -602,7 +617,7 @@ def _results(
     cores = _cores(spark)
     reading = checking.reading
     schema = _RECORDS_SCHEMA if checking.per_record else _PRINTED_SCHEMA
-    whole = [piece for piece in pieces if piece[4] is not None and piece[7] == 1]
+    whole = [piece for piece in pieces if piece.whole_file]
     remote_files = None
     if remote:
         files = _contents(spark, remote)
@@ -619,7 +634,7 @@ def _results(
         )
     few = len(whole) + (len(files.inputFiles()) if remote else 0) < cores
     spread = few and (
-        remote_files is not None or sum(piece[-1] for piece in whole) >= _SPREAD_MIN_BYTES
+        remote_files is not None or sum(piece.cost for piece in whole) >= _SPREAD_MIN_BYTES
     )
     frames: list[DataFrame] = []
     direct = [piece for piece in pieces if not (spread and piece in whole)]
