@@ -205,6 +205,11 @@ def measure(
         took = ", ".join(f"{name} {values[-1]:.1f} s" for name, values in times.items())
         print(f"  {label}: run {run + 1}/{runs}: {took}, ceiling {ceilings[-1]:.2f}x", flush=True)
     rates = {name: records / statistics.median(values) for name, values in times.items()}
+    turns = [
+        one / two for one, two in zip(times["spark local[1]"], times["spark local[2]"], strict=True)
+    ]
+    print(f"  {label}: spark local[2] / local[1] per turn: "
+          + ", ".join(f"{turn:.2f}x" for turn in turns), flush=True)  # fmt: skip
     return rates | {"ceiling": statistics.median(ceilings)}
 
 

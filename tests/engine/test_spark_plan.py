@@ -87,6 +87,38 @@ def as_read(records: Any, shift: int = 0) -> list[tuple[Any, ...]]:
     ]
 
 
+#: The shares' decoders: the readers' own (zlib), and ISA-L, which holds back what it decodes.
+DECODERS = {
+    "zlib": lambda: engine._Decoder(engine._gunzipped, (), 0),
+    "isal": engine._share_decoder,
+}
+
+
+@pytest.fixture(params=sorted(DECODERS))
+def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    chosen = DECODERS[request.param]()
+    monkeypatch.setattr(engine, "_share_decoder", lambda: chosen)
+    return str(request.param)
+
+
+def test_isal_is_the_decoder_of_shares_where_installed() -> None:
+    pytest.importorskip("isal")
+    assert engine._share_decoder().holdback == engine._ISAL_HOLDBACK
+
+
+def test_isal_shares_hold_back_what_the_readers_lose_on_a_corrupt_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Why the holdback: ISA-L, failing later than zlib, decodes lines the readers never see."""
+    pytest.importorskip("isal")
+    path = tmp_path / "archive.jsonl.gz"
+    path.write_bytes(archives()["corrupt in the middle"])
+    whole = as_read(iter_records(str(path), name=path.name, limits=LIMITS))
+    unheld = engine._share_decoder()._replace(holdback=0)
+    monkeypatch.setattr(engine, "_share_decoder", lambda: unheld)
+    assert len(read_in_shares(path, 2)[0]) > len(whole)
+
+
 def read_in_shares(path: Path, parts: int) -> tuple[list[tuple[Any, ...]], list[int]]:
     """What the shares read, in their order, and how many chunk runs each share read itself."""
     runs = []
@@ -103,7 +135,9 @@ def read_in_shares(path: Path, parts: int) -> tuple[list[tuple[Any, ...]], list[
 
 @pytest.mark.parametrize("case", sorted(archives()))
 @pytest.mark.parametrize("parts", [1, 2, 3])
-def test_shares_read_what_reading_whole_reads(tmp_path: Path, case: str, parts: int) -> None:
+def test_shares_read_what_reading_whole_reads(
+    tmp_path: Path, case: str, parts: int, decoder: str
+) -> None:
     path = tmp_path / "archive.jsonl.gz"
     path.write_bytes(archives()[case])
     whole = as_read(iter_records(str(path), name=path.name, limits=LIMITS))

@@ -277,26 +277,29 @@ def read_payloads(
     listed = [paths] if isinstance(paths, str) else list(paths)
     renamed = dict(names or {})
     named = {*renamed, *listed, *(_local_uri(path) for path in listed)}
-    return _payloads_of(_contents(spark, listed), renamed, named, format, schema)
+    contents, _ = _contents(spark, listed)
+    return _payloads_of(contents, renamed, named, format, schema)
 
 
-def _contents(spark: SparkSession, paths: list[str]) -> DataFrame:
-    """``path`` and ``content`` of every file at ``paths``, the empty ones included."""
+def _contents(spark: SparkSession, paths: list[str]) -> tuple[DataFrame, int]:
+    """``path`` and ``content`` of every file at ``paths``, the empty ones included, and how
+    many files there are (listing object storage is slow: it is done once)."""
     files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(paths)
     contents = files.select("path", "content")
-    empty = _empty_files(files)
+    listed = {_spark_path(uri) for uri in files.inputFiles()}
+    empty = _empty_files(files, listed)
     if empty:  # Spark plans no task for an empty file; the readers have a finding for it
         rows = [(path, b"") for path in empty]
         contents = contents.unionByName(spark.createDataFrame(rows, "path string, content binary"))
-    return contents
+    return contents, len(listed)
 
 
-def _empty_files(files: DataFrame) -> list[str]:
-    """The empty files of a ``binaryFile`` frame, named as its ``path`` column names files.
+def _empty_files(files: DataFrame, listed: set[str]) -> list[str]:
+    """The empty files of a ``binaryFile`` frame, of the ``listed`` ones (named as its ``path``
+    column names files).
 
     Spark lists them but reads no row from them (a scan of the file metadata finds them).
     """
-    listed = {_spark_path(uri) for uri in files.inputFiles()}
     if not listed:
         return []
     read = {row.path for row in files.select("path").where("length > 0").collect()}

@@ -27,13 +27,19 @@ from typing import Any, BinaryIO, ClassVar
 from vox_validators import Finding
 from vox_validators.sources import Format, Limits, Record, iter_records
 
-__all__ = ["Span", "close_descriptor", "records_or_spans"]
+__all__ = ["Span", "close_descriptor", "may_begin", "records_or_spans"]
 
 #: How much the main process reads at a time to count lines (a span is cut at the end of a read).
 SPAN_READ_BYTES = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 _PROC_FD = Path("/proc/self/fd")
+
+
+def may_begin(head: bytes) -> bool:
+    """Whether a piece of a file may begin with ``head``, the three bytes after a newline: read
+    alone, a piece beginning with a BOM would lose it, and one with the gzip magic be gunzipped."""
+    return len(head) == 3 and not head.startswith((_GZIP_MAGIC, _BOM))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +248,8 @@ def _cut(  # noqa: PLR0917 - _planned's state, passed on
             line += newlines
             tail, tail_size = chunk[last + 1 :], len(chunk) - last - 1
             cut = position + last + 1
-            after = chunk[last + 1 : last + 4]  # the next span's start: not gzip magic, no BOM
             full = cut - span_start >= local.BATCH_BYTES or line - span_line >= local.BATCH_RECORDS
-            if full and len(after) == 3 and not after.startswith((_GZIP_MAGIC, _BOM)):
+            if full and may_begin(chunk[last + 1 : last + 4]):
                 yield span(span_start, cut, span_line)
                 span_start, span_line = cut, line
         else:
