@@ -91,7 +91,7 @@ def test_the_record_size_option_takes_sizes(tmp_path: Path, value: str, expected
         (["--max-input-size", "3XB"], "'3XB' is not a size"),
         (["--max-nodes", "0"], "0 is not in the range x>=1"),
         (["--max-record-size", "\x1b[2J"], "'\\\\x1b[2J' is not a size"),
-        (["--engine", "spark", "--max-record-size", "1MiB"], "not supported with --engine spark"),
+        (["--engine", "spark", "--max-record-size", "0"], "'0' is not a size of at least one"),
     ],
 )
 def test_bad_limits_are_one_line_and_exit_2(args: list[str], message: str) -> None:

@@ -6,10 +6,13 @@ handed over by ``getOrCreate``); the usage error without PySpark needs no Spark 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +116,50 @@ def test_options_exit_codes_and_unreadable_inputs_as_the_local_engine(
 
 @needs_spark
 @pytest.mark.usefixtures("spark")
+@pytest.mark.parametrize("spooled", [True, False], ids=["spooled", "in the rows"])
+def test_rendered_text_waits_in_spool_files_in_local_mode_else_travels_in_the_rows(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spooled: bool
+) -> None:
+    from voxkit.engine import spark as engine  # noqa: PLC0415 - PySpark is optional
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+
+    @contextlib.contextmanager
+    def kept_spool(*arguments: object) -> Iterator[str | None]:
+        yield str(spool) if spooled else None  # kept after the run, to be looked at
+
+    monkeypatch.setattr(engine, "_spool_for", kept_spool)
+    arguments = [*corpus_arguments(corpus), "--format", "jsonl"]
+    local = invoke(arguments)
+    spark = invoke([*arguments, *SPARK])
+    assert (spark.stdout, spark.exit_code) == (local.stdout, local.exit_code)
+    spooled_bytes = sum(path.stat().st_size for path in spool.iterdir())
+    summary_line = local.stdout.splitlines(keepends=True)[-1]
+    expected = len(local.stdout.encode()) - len(summary_line.encode()) if spooled else 0
+    assert spooled_bytes == expected
+    assert (len(list(spool.iterdir())) >= 2) is spooled  # one file per task that rendered
+
+
+@needs_spark
+@pytest.mark.usefixtures("spark")
+def test_size_limits_as_the_local_engine(corpus: Path) -> None:
+    traffic = corpus / "e-traffic"
+    cases = [
+        [str(corpus), "--max-record-size", "300"],
+        [str(traffic), "--max-input-size", "2KiB"],
+        [str(traffic), "--max-nodes", "40"],
+    ]
+    for arguments in cases:
+        arguments += ["--format", "jsonl"]
+        local = invoke(arguments)
+        spark = invoke([*arguments, *SPARK])
+        assert (spark.stdout, spark.exit_code) == (local.stdout, local.exit_code), arguments
+        assert '"rule":"limit"' in local.stdout.replace(" ", ""), arguments
+
+
+@needs_spark
+@pytest.mark.usefixtures("spark")
 def test_stdin_through_spark(corpus: Path) -> None:
     data = (corpus / "e-traffic" / "get_200_breaks_business_rule.yaml").read_bytes()
     arguments = ["-", "--input-format", "cassette", "--format", "jsonl"]
@@ -205,3 +252,31 @@ def test_archives_read_in_shares_and_files_spread_print_what_the_local_engine_pr
     shares = [(piece[6], piece[7]) for pieces in planned[:4] for piece in pieces]
     assert shares == [(0, 2), (1, 2)] * 4
     assert [piece[4] for pieces in spread for piece in pieces] == [str(har.resolve())] * 2
+
+
+@needs_spark
+def test_a_session_the_command_starts_keeps_sparks_start_up_lines_off_stderr(
+    corpus: Path,
+) -> None:
+    """stderr is voxkit's: a fresh ``--engine spark`` process prints what the local engine does."""
+    invalid = str(corpus / "a-mixed.jsonl")
+    environment = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "VOXKIT_SPARK_MEMORY": "1g"}
+
+    def run(*engine: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "voxkit", "validate", invalid, "--no-color"]
+        return subprocess.run(
+            [*command, *engine], capture_output=True, text=True, env=environment, check=False
+        )
+
+    local = run()
+    spark = run("--engine", "spark", "--spark-master", "local[1]")
+    # Java's own warning (Spark adds an incubator module on the JVM's command line) is not Spark's
+    # logging, and no option of the JVM silences it.
+    java = "WARNING: Using incubator modules: jdk.incubator.vector\n"
+    assert (spark.stdout, spark.stderr.replace(java, "", 1), spark.returncode) == (
+        local.stdout,
+        local.stderr,
+        local.returncode,
+    )
+    assert local.returncode == 1
+    assert local.stdout.count("\n") > 3

@@ -355,11 +355,6 @@ def validate_command(
     if engine == "local" and (spark_master is not None or output_dir is not None):
         raise click.UsageError("--spark-master and --output need --engine spark")
     limits = Limits(record=max_record_size, input=max_input_size, nodes=max_nodes)
-    if engine == "spark" and limits != Limits():
-        raise click.UsageError(
-            "--max-record-size, --max-input-size and --max-nodes are not supported with "
-            "--engine spark (its executors read with the default limits)"
-        )
     rules = _extra_rules(rule_specs)
 
     def write(text: str) -> None:
@@ -374,6 +369,7 @@ def validate_command(
             rules=rules,
             schema=schema,
             input_format=input_format,
+            limits=limits,
             write=write,
         )
 
@@ -477,6 +473,7 @@ def _run_on_spark(
     rules: tuple[Rule, ...],
     schema: str,
     input_format: InputFormat | None,
+    limits: Limits,
     write: Callable[[str], None],
 ) -> NoReturn:
     """``--engine spark``: the same output and exit status as the local engine, from Spark."""
@@ -493,6 +490,7 @@ def _run_on_spark(
             rules=rules,
             schema=schema,
             input_format=input_format,
+            limits=limits,
             write=write,
             note=_note,
             error=_error,

@@ -28,6 +28,7 @@ PySpark is optional (``voxkit[spark]``): this module imports it only inside its 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import heapq
 import io
@@ -36,6 +37,8 @@ import pickle
 import re
 import stat
 import sys
+import tempfile
+import uuid
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -101,6 +104,8 @@ _GZIP_READ_BYTES = 1024 * 1024
 _ISAL_HOLDBACK = 2 * _GZIP_READ_BYTES
 #: An executor's output batch is cut at this much rendered text (Arrow strings stay far below 2 GiB).
 _RESULT_BATCH_BYTES = 16 * 1024 * 1024
+#: Spark's logging in a local session this module starts: errors only, on stderr.
+_QUIET_LOGGING = Path(__file__).with_name("log4j2.properties")
 
 
 def pyspark_available() -> bool:
@@ -144,8 +149,13 @@ def spark_session(master: str | None = None) -> SparkSession:
         builder = builder.config("spark.driver.memory", memory)
         builder = builder.config("spark.driver.maxResultSize", "0")
         builder = builder.config("spark.ui.enabled", "false")
+        # Spark's start-up lines (its log4j profile, a native-library warning) are not voxkit's.
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_QUIET_LOGGING.as_uri()}"
+        )
+    else:
+        builder = builder.config("spark.log.level", "ERROR")
     builder = builder.config("spark.ui.showConsoleProgress", "false")
-    builder = builder.config("spark.log.level", "ERROR")
     return builder.getOrCreate()
 
 
@@ -273,9 +283,10 @@ _PIECE_SCHEMA = ", ".join(
     f"`{name}` {kind}" for name, kind in zip(_Piece._fields, _PIECE_TYPES, strict=True)
 )
 
+# A batch's rendered text is in ``rendered``, or spooled: ``size`` bytes at ``at`` in ``spool``.
 _PRINTED_SCHEMA = (
-    "`order` long, name string, sub long, rendered string, records long, valid long, "
-    "invalid long, errors long, warnings long, failing long"
+    "`order` long, name string, sub long, rendered string, spool string, at long, size long, "
+    "records long, valid long, invalid long, errors long, warnings long, failing long"
 )
 _RECORDS_SCHEMA = (
     "`order` long, name string, sub long, lines array<long>, indexes array<long>, "
@@ -554,32 +565,65 @@ class _Checking:
     settings: Settings
     rules: tuple[Rule, ...]
     per_record: bool  # --output: each record's verdict, not rendered text
+    #: A folder of the driver's that the executors write to (local mode: one file system), where
+    #: the rendered text waits to be printed; None: it travels in the rows.
+    spool: str | None = None
 
 
 def _checked(pieces: Iterable[_Piece], checking: _Checking) -> Iterator[pa.RecordBatch]:
     """The verdicts of ``pieces``, as :data:`_PRINTED_SCHEMA` or :data:`_RECORDS_SCHEMA` rows."""
     rows: list[tuple[Any, ...]] = []
     size = 0
-    for piece in pieces:
-        order, name = piece.order, piece.name
-        for sub, records, shift in _runs(piece, checking.reading):
-            if checking.per_record:
-                rows.append((order, name, sub, *_verdicts_of(records, shift, checking)))
-                size += 64 * len(records)
-            else:
-                result = run_records(name, records, shift, checking.settings, checking.rules)
-                tally = result.tally
-                rendered = result.rendered
-                rows.append(
-                    (order, name, sub, rendered, tally.records, tally.valid,
-                     tally.invalid, tally.errors, tally.warnings, tally.failing)
-                )  # fmt: skip
-                size += len(rendered)
-            if size >= _RESULT_BATCH_BYTES:
-                yield _batch_of(rows, checking.per_record)
-                rows, size = [], 0
-    if rows:
-        yield _batch_of(rows, checking.per_record)
+    with _Spool(checking.spool) as spool:
+        for piece in pieces:
+            order, name = piece.order, piece.name
+            for sub, records, shift in _runs(piece, checking.reading):
+                if checking.per_record:
+                    rows.append((order, name, sub, *_verdicts_of(records, shift, checking)))
+                    size += 64 * len(records)
+                else:
+                    result = run_records(name, records, shift, checking.settings, checking.rules)
+                    tally = result.tally
+                    rows.append(
+                        (order, name, sub, *spool.place(result.rendered), tally.records,
+                         tally.valid, tally.invalid, tally.errors, tally.warnings, tally.failing)
+                    )  # fmt: skip
+                    size += 64 if checking.spool else len(result.rendered)
+                if size >= _RESULT_BATCH_BYTES:
+                    yield _batch_of(rows, checking.per_record)
+                    rows, size = [], 0
+        if rows:
+            yield _batch_of(rows, checking.per_record)
+
+
+class _Spool:
+    """Where a task puts the text it rendered: appended to a file of its own in the ``folder``
+    (so that neither the task's result nor the driver holds all of it), else in the row."""
+
+    def __init__(self, folder: str | None) -> None:
+        self._folder = folder
+        self._file: BinaryIO | None = None
+        self._path = ""
+        self._at = 0
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def place(self, rendered: str) -> tuple[str | None, str | None, int, int]:
+        """The row's ``rendered``, ``spool``, ``at`` and ``size`` for ``rendered``."""
+        if self._folder is None or not rendered:
+            return rendered, None, 0, 0
+        if self._file is None:  # a new file for every task attempt: a retried task's is unread
+            self._path = str(Path(self._folder) / f"{uuid.uuid4().hex}.txt")
+            self._file = Path(self._path).open("xb")  # noqa: SIM115 - closed by __exit__
+        data = rendered.encode("utf-8", "surrogatepass")
+        self._file.write(data)
+        at, self._at = self._at, self._at + len(data)
+        return None, self._path, at, len(data)
 
 
 def _verdicts_of(
@@ -610,9 +654,9 @@ def _batch_of(rows: list[tuple[Any, ...]], per_record: bool) -> pa.RecordBatch:
         ]
         names = ["lines", "indexes", "findings"]
     else:
-        values = [pa.array(columns[3], pa.string())]
-        values += [pa.array(column, pa.int64()) for column in columns[4:]]
-        names = ["rendered", "records", "valid", "invalid", "errors", "warnings", "failing"]
+        values = [pa.array(columns[3], pa.string()), pa.array(columns[4], pa.string())]
+        values += [pa.array(column, pa.int64()) for column in columns[5:]]
+        names = ["rendered", "spool", "at", "size", *_COUNTS]
     return pa.RecordBatch.from_arrays([*keys, *values], names=["order", "name", "sub", *names])
 
 
@@ -747,6 +791,7 @@ def run_spark(
     rules: Sequence[Rule] = (),
     schema: str = "Campaign",
     input_format: InputFormat | None = None,
+    limits: Limits = Limits(),  # noqa: B008 - frozen, never changed
     write: Callable[[str], None],
     note: Callable[[str], None] = lambda message: None,
     error: Callable[[str], None] = lambda message: None,
@@ -764,31 +809,33 @@ def run_spark(
     from pyspark.errors import AnalysisException
 
     spark = spark_session(master)
-    tally = Tally()
     inputs, remote, unreadable = _inputs(paths, note, error)
-    reading = _Reading(input_format, schema, Limits(), frozenset(remote), _SHARE_CHUNK_BYTES)
-    checking = _Checking(reading, settings, _shipped(rules), per_record=output_dir is not None)
-    try:
-        pieces = _plan(inputs, reading, stdin or sys.stdin.buffer.read, _cores(spark))
-        results = _results(spark, pieces, remote, len(inputs), checking)
-        if output_dir is not None:
-            if results is not None:
-                tally = _write_parquet(spark, results, output_dir, settings)
+    reading = _Reading(input_format, schema, limits, frozenset(remote), _SHARE_CHUNK_BYTES)
+    per_record = output_dir is not None
+    with _spool_for(spark, per_record) as spool:
+        checking = _Checking(reading, settings, _shipped(rules), per_record, spool)
+        tally = Tally()
+        try:
+            pieces = _plan(inputs, reading, stdin or sys.stdin.buffer.read, _cores(spark))
+            results = _results(spark, pieces, remote, len(inputs), checking)
+            if output_dir is not None:
+                if results is not None:
+                    tally = _write_parquet(spark, results, output_dir, settings)
+                _write_summary(settings, tally, write)
+                return SparkRun(tally, unreadable)
+            table = results.toArrow() if results is not None else None
+        except AnalysisException as failure:  # a path Spark cannot list, an --output that exists
+            error(_one_line(failure))
             _write_summary(settings, tally, write)
-            return SparkRun(tally, unreadable)
-        table = results.toArrow() if results is not None else None
-    except AnalysisException as failure:  # a path Spark cannot list, an --output that exists
-        error(_one_line(failure))
-        _write_summary(settings, tally, write)
-        return SparkRun(tally, 1)
-    junit = JUnitWriter(write) if settings.format == "junit" else None
-    for source, rendered, counts in _in_input_order(table):
-        result = BatchResult(source, rendered, Tally(*counts))
-        tally.add(result.tally)
-        if junit is not None:
-            junit.add(result.source, result.rendered, result.tally)
-        elif result.rendered:
-            write(result.rendered)
+            return SparkRun(tally, 1)
+        junit = JUnitWriter(write) if settings.format == "junit" else None
+        for source, rendered, counts in _in_input_order(table):
+            result = BatchResult(source, rendered, Tally(*counts))
+            tally.add(result.tally)
+            if junit is not None:
+                junit.add(result.source, result.rendered, result.tally)
+            elif result.rendered:
+                write(result.rendered)
     if junit is not None:
         junit.finish(tally)
     else:
@@ -796,16 +843,42 @@ def run_spark(
     return SparkRun(tally, unreadable)
 
 
+def _spool_for(
+    spark: SparkSession, per_record: bool
+) -> contextlib.AbstractContextManager[str | None]:
+    """A folder for the rendered text to wait in until it is printed, where the executors share
+    the driver's file system (local mode), else none."""
+    if per_record or not (spark.sparkContext.master or "").startswith("local"):
+        return _no_folder()
+    return tempfile.TemporaryDirectory(prefix="voxkit-spark-")
+
+
+@contextlib.contextmanager
+def _no_folder() -> Iterator[None]:
+    yield None
+
+
 def _in_input_order(table: pa.Table | None) -> Iterator[tuple[str, str, list[int]]]:
-    """Each batch's source, rendered text and counts, in input order."""
+    """Each batch's source, rendered text (from its row or its spool file) and counts, in input
+    order: one batch's text at a time."""
     if table is None:
         return
     table = table.sort_by([("order", "ascending"), ("name", "ascending"), ("sub", "ascending")])
     names = table.column("name").to_pylist()
-    rendered = table.column("rendered")
+    rendered, spool = table.column("rendered"), table.column("spool").to_pylist()
+    at, size = table.column("at").to_pylist(), table.column("size").to_pylist()
     counts = zip(*(table.column(name).to_pylist() for name in _COUNTS), strict=True)
-    for row, source in enumerate(names):
-        yield source, rendered[row].as_py(), list(next(counts))
+    with contextlib.ExitStack() as files:
+        opened: dict[str, BinaryIO] = {}
+        for row, source in enumerate(names):
+            text = rendered[row].as_py()
+            path = spool[row]
+            if path is not None:
+                if path not in opened:
+                    opened[path] = files.enter_context(Path(path).open("rb"))
+                opened[path].seek(at[row])
+                text = opened[path].read(size[row]).decode("utf-8", "surrogatepass")
+            yield source, text or "", list(next(counts))
 
 
 _COUNTS = ("records", "valid", "invalid", "errors", "warnings", "failing")
