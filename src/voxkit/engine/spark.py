@@ -15,10 +15,12 @@ per piece, in as many Spark tasks as the cores can keep busy:
 - standard input and FIFOs are read on the driver, as the local engine reads them.
 
 Executors validate and render each batch with the local engine's
-:func:`voxkit.engine.local.run_records`; the driver collects, per batch, its place, its rendered
-text and its counts, and writes them in input order, so every ``--format`` prints byte for byte
-what ``--engine local`` prints, and the exit status is the same. With ``--output DIR`` the
-per-record results are written as Parquet, partitioned by source, and only the summary is printed.
+:func:`voxkit.engine.local.run_records`; the driver collects, per batch, its place, its counts
+and its rendered text (in local mode, where that text waits in a spool file of the task's, on
+the file system the driver shares), and writes the text in input order, so every ``--format``
+prints byte for byte what ``--engine local`` prints, and the exit status is the same. With
+``--output DIR`` the per-record results are written as Parquet, partitioned by source, and only
+the summary is printed.
 
 PySpark is optional (``voxkit[spark]``): this module imports it only inside its functions.
 """
