@@ -285,10 +285,12 @@ _PIECE_SCHEMA = ", ".join(
     f"`{name}` {kind}" for name, kind in zip(_Piece._fields, _PIECE_TYPES, strict=True)
 )
 
+#: A batch's counts, as :class:`Tally` has them.
+_COUNTS = ("records", "valid", "invalid", "errors", "warnings", "failing")
 # A batch's rendered text is in ``rendered``, or spooled: ``size`` bytes at ``at`` in ``spool``.
 _PRINTED_SCHEMA = (
     "`order` long, name string, sub long, rendered string, spool string, at long, size long, "
-    "records long, valid long, invalid long, errors long, warnings long, failing long"
+    + ", ".join(f"{count} long" for count in _COUNTS)
 )
 _RECORDS_SCHEMA = (
     "`order` long, name string, sub long, lines array<long>, indexes array<long>, "
@@ -300,14 +302,17 @@ def _plan(
     inputs: list[InputFile], reading: _Reading, stdin: Callable[[], bytes], cores: int
 ) -> list[_Piece]:
     """The pieces of every local input, in output order (remote files are Spark's to list)."""
-    regular = [file for file in inputs if file.path is not None and _regular(file.path)]
+    sizes: dict[str | None, int | None] = {
+        file.path: _regular_size(file.path) for file in inputs if file.path is not None
+    }
+    regular = [file for file in inputs if sizes.get(file.path) is not None]
     compressed = {file.path for file in regular if _gzipped(str(file.path), file.name)}
     shared = [
         file
         for file in regular
         if file.path in compressed
         and reading.json_lines(file.name)
-        and Path(str(file.path)).stat().st_size >= _SHARED_MIN_BYTES
+        and (sizes[file.path] or 0) >= _SHARED_MIN_BYTES
     ]
     parts = max(1, cores // len(shared)) if shared else 1
     pieces: list[_Piece] = []
@@ -320,7 +325,7 @@ def _plan(
             continue
         assert file.path is not None
         path = str(Path(file.path).resolve())
-        size = Path(path).stat().st_size
+        size = sizes[file.path] or 0
         if file in shared and parts > 1:
             share_cost = size * 8 // parts  # decompressed, a share of it
             pieces += [
@@ -355,11 +360,14 @@ def _work_piece(order: int, name: str, sub: int, work: Span | Any) -> _Piece:
     return _Piece(order, name, sub, pickle.dumps(work), None, None, 0, 1, cost)
 
 
-def _regular(path: str) -> bool:
+def _regular_size(path: str) -> int | None:
+    """The size of the regular file at ``path`` (None: not a regular file; 0: cannot be read,
+    which reading it says, as the local engine says it)."""
     try:
-        return stat.S_ISREG(Path(path).stat().st_mode)
+        status = Path(path).stat()
     except OSError:
-        return True  # reading it says what is wrong, as the local engine says it
+        return 0
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
 def _gzipped(path: str, name: str) -> bool:
@@ -881,9 +889,6 @@ def _in_input_order(table: pa.Table | None) -> Iterator[tuple[str, str, list[int
                 opened[path].seek(at[row])
                 text = opened[path].read(size[row]).decode("utf-8", "surrogatepass")
             yield source, text or "", list(next(counts))
-
-
-_COUNTS = ("records", "valid", "invalid", "errors", "warnings", "failing")
 
 
 def _cores(spark: SparkSession) -> int:
