@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 import vox_validators.sources._chunks
-import vox_validators.sources._traffic
+import vox_validators.sources._har
 from tests.support.memory import run_limited
 from tests.support.validate import campaign
 from vox_validators import validate_record
@@ -440,7 +440,7 @@ def test_a_reader_that_fails_loses_only_its_input(
         raise MemoryError
         yield  # pragma: no cover
 
-    monkeypatch.setattr(vox_validators.sources._traffic, "_har_records", broken)
+    monkeypatch.setattr(vox_validators.sources._har, "_har_records", broken)
     (tmp_path / "a.har").write_bytes(_har([{"text": good().decode()}]))
     (tmp_path / "b.jsonl").write_bytes(good() + b"\n")
     records = list(iter_records(str(tmp_path)))

@@ -184,28 +184,47 @@ def _read_records(
     elif kind == "json":
         yield from _json(source, chunks, schema, limits)
     else:
-        subject = "the cassette" if kind == "cassette" else "the HAR file"
-        if compressed:
-            subject += ", decompressed,"
-        if start is not None:  # measured first, without holding it: a bomb costs no memory
-            if _larger_than(stream, hint, start, compressed, limits.input):
-                yield limited(source, over_limit(subject, "input", limits, "not read"))
-                return
-            stream.seek(start)
-            chunks, compressed = _decoded(stream, hint)
-        try:
-            whole = read_whole(chunks, limits.input)
-        except ReadError as error:
-            yield failed(source, str(error))
-            return
-        if whole is None:
-            yield limited(source, over_limit(subject, "input", limits, "not read"))
-            return
+        def whole_input(subject: str) -> bytes | Record:
+            return _whole_input(stream, source, hint, subject, start, chunks, compressed, limits)
+
         # Imported here: YAML, the secret scan and the operations table cost tens of ms of
         # start-up that reading JSON and JSON Lines never needs.
-        from vox_validators.sources._traffic import traffic_records  # noqa: PLC0415
+        if kind == "cassette":
+            from vox_validators.sources._cassette import cassette_records  # noqa: PLC0415
 
-        yield from traffic_records(source, whole, kind, limits, folder=_folder_of(stream))
+            yield from cassette_records(source, stream, whole_input, limits)
+        else:
+            from vox_validators.sources._har import har_records  # noqa: PLC0415
+
+            yield from har_records(source, stream, whole_input, limits, _folder_of(stream))
+
+
+def _whole_input(  # noqa: PLR0917 - what _read_records knows of the input, passed on
+    stream: BinaryIO,
+    source: str,
+    hint: str,
+    subject: str,
+    start: int | None,
+    chunks: Iterator[bytes],
+    compressed: bool,
+    limits: Limits,
+) -> bytes | Record:
+    """The whole of an input read whole (a cassette, a HAR file: ``subject``), decompressed, or
+    the one record saying why it cannot be read (over ``limits.input``, a read error)."""
+    if compressed:
+        subject += ", decompressed,"
+    if start is not None:  # measured first, without holding it: a bomb costs no memory
+        if _larger_than(stream, hint, start, compressed, limits.input):
+            return limited(source, over_limit(subject, "input", limits, "not read"))
+        stream.seek(start)
+        chunks, compressed = _decoded(stream, hint)
+    try:
+        whole = read_whole(chunks, limits.input)
+    except ReadError as error:
+        return failed(source, str(error))
+    if whole is None:
+        return limited(source, over_limit(subject, "input", limits, "not read"))
+    return whole
 
 
 def _decoded(stream: BinaryIO, hint: str) -> tuple[Iterator[bytes], bool]:
