@@ -6,14 +6,17 @@
 Rows (ratios of throughputs measured in the same run; medians of ``--runs`` runs, the contenders
 of all rows interleaved run by run, so passing load falls on all of them alike):
 
-- ``voxkit validate FILE --format jsonl`` against a plain Python loop reading the same file and
-  calling ``orjson.loads`` on each line (both whole processes), on ``--records`` records all valid,
-  then about 5% invalid (``make_corpus``);
+- ``voxkit validate FILE --format jsonl`` (its default ``--jobs auto``: one process per CPU on
+  such a file) against a plain Python loop reading the same file and calling ``orjson.loads`` on
+  each line (both whole processes), on ``--records`` records all valid, then about 5% invalid
+  (``make_corpus``); the detail column gives the ratio of ``--jobs 1`` too;
 - start-up: ``benchmarks.bench_startup.measure`` (``voxkit --version`` vs ``python -c pass``,
   ``voxkit validate one.json`` vs ``check-jsonschema``);
 - the same ``--reader-records`` records as one JSON array, a HAR file and a vcrpy cassette,
-  against JSON Lines (the whole command each time); then the peak resident memory of the command
-  on a ``--har-gigabytes`` GB HAR file and a ``--cassette-megabytes`` MB cassette (once each);
+  against JSON Lines (the whole command each time, with ``--jobs 1``: the readers compared, not
+  how well each format spreads over processes); then the peak resident memory of the command
+  (its default jobs) on a ``--har-gigabytes`` GB HAR file and a ``--cassette-megabytes`` MB
+  cassette (once each);
 - the time ``validate_json`` takes for a record that fails the schema (in this process);
 - ``--jobs 2`` against ``--jobs 1`` on the ``--records`` corpus, as a share of the machine's
   two-process ceiling measured beside it (``bench_cli``: a perfectly parallel loop).
@@ -249,12 +252,25 @@ def _startup_rows(runs: int) -> list[Row]:
     return rows
 
 
-def _ratio_row(what: str, goal: str, contender: Timed, baseline: Timed, count: int) -> Row:
-    """A throughput ratio: the baseline's time over the contender's (same records)."""
+def _ratio_row(
+    what: str,
+    goal: str,
+    contender: Timed,
+    baseline: Timed,
+    count: int,
+    *,
+    one_job: Timed | None = None,
+) -> Row:
+    """A throughput ratio: the baseline's time over the contender's (same records); with
+    ``one_job``, also the ratio of the contender run with ``--jobs 1``."""
     detail = (
         f"{count / contender.median:,.0f} vs {count / baseline.median:,.0f} records/s "
         f"(medians of {len(contender.times)}: {contender.median:.2f} s vs {baseline.median:.2f} s)"
     )
+    if one_job is not None:
+        detail += (
+            f"; with `--jobs 1`: {baseline.median / one_job.median:.2f}x ({one_job.median:.2f} s)"
+        )
     return Row(what, f"{baseline.median / contender.median:.2f}x", goal, detail)
 
 
@@ -269,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one table, ro
     parser.add_argument("--data", type=Path, default=make_corpus.DATA)
     parser.add_argument("--keep", action="store_true", help="keep the generated inputs")
     options = parser.parse_args(argv)
+    # Every command with its byte code cached, as on a user's machine (see bench_startup).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     data: Path = options.data
     data.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
@@ -294,16 +312,18 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one table, ro
         write_har(_lines(readers), har)
         write_cassette(_lines(readers), cassette)
 
+        one_job = ("--jobs", "1")
         timed = {
             "valid": Timed(_validate(valid)),
             "valid loop": Timed([sys.executable, "-c", LOOP, str(valid)]),
+            "valid, 1 job": Timed(_validate(valid, *one_job)),
             "mixed": Timed(_validate(mixed)),
             "mixed loop": Timed([sys.executable, "-c", LOOP, str(mixed)]),
-            "jsonl": Timed(_validate(readers, *NO_LIMITS)),
-            "array": Timed(_validate(array, *NO_LIMITS)),
-            "har": Timed(_validate(har, *NO_LIMITS)),
-            "cassette": Timed(_validate(cassette, *NO_LIMITS)),
-            "jobs 1": Timed(_validate(mixed, "--jobs", "1")),
+            "jsonl": Timed(_validate(readers, *NO_LIMITS, *one_job)),
+            "array": Timed(_validate(array, *NO_LIMITS, *one_job)),
+            "har": Timed(_validate(har, *NO_LIMITS, *one_job)),
+            "cassette": Timed(_validate(cassette, *NO_LIMITS, *one_job)),
+            "jobs 1": Timed(_validate(mixed, *one_job)),  # also the 5%-invalid row's 1-job figure
             "jobs 2": Timed(_validate(mixed, "--jobs", "2")),
         }
         ceilings: list[float] = []
@@ -321,9 +341,15 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one table, ro
                 timed["valid"],
                 timed["valid loop"],
                 options.records,
+                one_job=timed["valid, 1 job"],
             ),
             _ratio_row(
-                "same, 5% invalid", ">= 0.35x", timed["mixed"], timed["mixed loop"], options.records
+                "same, 5% invalid",
+                ">= 0.35x",
+                timed["mixed"],
+                timed["mixed loop"],
+                options.records,
+                one_job=timed["jobs 1"],
             ),
         ]
         log("start-up ...")

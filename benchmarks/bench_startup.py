@@ -89,7 +89,10 @@ def _time(command: list[str], env: dict[str, str]) -> float:
 
 
 def _medians(runs: int, file: Path, before: Path | None) -> dict[str, float]:
-    env = dict(os.environ)
+    # Byte code cached, as on a user's machine: the warm-up run writes it (an environment with
+    # PYTHONDONTWRITEBYTECODE would compile voxkit's editable sources on every run, while the
+    # packages pip installed, check-jsonschema's among them, come compiled).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     checker = _script("check-jsonschema")
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
         commands: dict[str, tuple[list[str], dict[str, str]]] = {
@@ -105,7 +108,7 @@ def _medians(runs: int, file: Path, before: Path | None) -> dict[str, float]:
         if checker is not None:
             schema = _campaign_schema(Path(folder))
             commands["check-jsonschema"] = ([checker, "--schemafile", str(schema), str(file)], env)
-        for command, command_env in commands.values():  # warm the OS caches, not measured
+        for command, command_env in commands.values():  # warm the caches, not measured
             _time(command, command_env)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):  # interleaved: a burst of load hits every contender alike

@@ -17,6 +17,7 @@ import pytest
 
 import vox_validators
 import vox_validators.sources._chunks
+import voxkit.cli.validate as validate_module
 import voxkit.engine.local
 from tests.support.paths import REPO_ROOT
 from tests.support.validate import (
@@ -374,6 +375,53 @@ def test_jobs_2_in_a_real_process() -> None:
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stderr == runs[1].stderr == b""
     parse_jsonl(runs[1].stdout.decode("utf-8"))
+
+
+def _processes_chosen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of processes each run of the command goes on to use."""
+    chosen: list[int] = []
+    real = validate_module._run_local
+
+    def spy(records: Any, settings: Settings, jobs: int, *rest: Any) -> None:
+        chosen.append(jobs)
+        real(records, settings, jobs, *rest)
+
+    monkeypatch.setattr(validate_module, "_run_local", spy)
+    return chosen
+
+
+def test_jobs_auto_is_one_process_below_its_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = _processes_chosen(monkeypatch)
+    assert invoke([str(EXAMPLES), "--format", "jsonl"]).exit_code == 1  # the default: auto
+    assert invoke([str(EXAMPLES), "--format", "jsonl", "--jobs", "auto"]).exit_code == 1
+    assert invoke(["-", "--format", "jsonl"], stdin=VALID_JSONL.read_bytes()).exit_code == 0
+    assert chosen == [1, 1, 1]
+
+
+def test_jobs_auto_is_one_process_per_cpu_from_its_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _corpus(tmp_path)[:1]  # the files written here, whose sizes are known
+    size = sum(path.stat().st_size for path in Path(paths[0]).iterdir())
+    monkeypatch.setattr(validate_module, "AUTO_JOBS_BYTES", size)  # the corpus just reaches it
+    chosen = _processes_chosen(monkeypatch)
+    automatic = invoke([*paths, "--format", "jsonl"])
+    one = invoke([*paths, "--format", "jsonl", "--jobs", "1"])
+    three = invoke([*paths, "--format", "jsonl", "-j", "3"])
+    cpus = len(os.sched_getaffinity(0))
+    assert chosen == [cpus, 1, 3]
+    assert automatic.exit_code == one.exit_code == three.exit_code == 1
+    assert automatic.stdout == one.stdout == three.stdout
+    monkeypatch.setattr(validate_module, "AUTO_JOBS_BYTES", size + 1)
+    invoke([*paths, "--format", "jsonl"])
+    assert chosen[-1] == 1
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two", "1.5", ""])
+def test_a_bad_jobs_value_is_a_usage_error(jobs: str) -> None:
+    result = invoke([str(VALID_JSONL), "--jobs", jobs])
+    assert result.exit_code == 2
+    assert f"{jobs!r} is not a number of jobs: 1 or more, or auto" in result.output
 
 
 # --------------------------------------------------------------------------- output formats

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 
 from tests.support.campaigns import json_values
 from vox_validators._tiers.compiled_predicate import compile_predicates
+from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
 from vox_validators._tiers.struct_decoder import Unsupported, _Compiler
 
 DEFS: dict[str, Any] = {
@@ -273,3 +274,8 @@ def test_decoded_records_are_the_plain_json_the_reference_reads(value: Any) -> N
         else:
             assert type(decoder.decode(document)) is dict
             assert decoded == _listed_only(reference, DEFS["Flat"])
+
+
+def test_the_static_keyword_set_is_jsonschemas() -> None:
+    """The compilers read the asserting keywords without importing jsonschema: the same set."""
+    assert set(Draft202012Validator.VALIDATORS) == DRAFT_2020_12_KEYWORDS

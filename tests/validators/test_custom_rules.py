@@ -24,6 +24,7 @@ from vox_validators.rules import (
     RuleClashError,
     RuleError,
     RuleLoadError,
+    _loading,
     check_extra_rules,
     entry_point_rules,
     load_rules,
@@ -376,3 +377,56 @@ def test_a_broken_entry_point_is_a_rule_load_error(
     _install(tmp_path, monkeypatch, f"[voxkit.rules]\nbroken = {value}\n")
     with pytest.raises(RuleLoadError, match=f"entry point 'broken' .*{message}"):
         entry_point_rules()
+
+
+# The look-ahead that spares a run importlib.metadata: it may say "perhaps" wrongly, never "no".
+def _declared_by_metadata() -> bool:
+    from importlib.metadata import entry_points  # noqa: PLC0415 - the reference, on purpose
+
+    return bool(entry_points(group="voxkit.rules"))
+
+
+def test_no_declared_group_is_seen_as_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not _declared_by_metadata()
+    assert not _loading._may_declare_entry_points()
+    # A package declaring other groups only (console scripts): still none.
+    info = tmp_path / "other-1.0.dist-info"
+    _write(info / "METADATA", "Metadata-Version: 2.1\nName: other\nVersion: 1.0\n")
+    _write(info / "entry_points.txt", "[console_scripts]\nother = other:main\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert not _declared_by_metadata()
+    assert not _loading._may_declare_entry_points()
+
+
+@pytest.mark.parametrize("suffix", [".dist-info", ".egg-info", ".DIST-INFO"])
+def test_a_declared_group_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    info = tmp_path / f"acme_seen-0.1{suffix}"
+    _write(info / "METADATA", "Metadata-Version: 2.1\nName: acme-seen\nVersion: 0.1\n")
+    _write(info / "PKG-INFO", "Metadata-Version: 2.1\nName: acme-seen\nVersion: 0.1\n")
+    _write(info / "entry_points.txt", "[voxkit.rules]\nseen = acme_seen.rules\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    assert _loading._may_declare_entry_points()
+    if suffix != ".DIST-INFO":  # importlib.metadata itself matches the suffix case-sensitively
+        assert _declared_by_metadata()
+
+
+def test_what_the_look_ahead_cannot_read_is_left_to_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = tmp_path / "packages.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip file on sys.path
+    monkeypatch.syspath_prepend(str(archive))
+    assert _loading._may_declare_entry_points()
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(archive)])
+    assert not _loading._may_declare_entry_points()
+
+    class Finder:  # another finder of distributions: only importlib.metadata knows what it finds
+        @staticmethod
+        def find_distributions(*args: object, **kwargs: object) -> list[object]:
+            return []
+
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder])
+    assert _loading._may_declare_entry_points()

@@ -26,7 +26,14 @@ from tests.support.campaigns import (
 )
 from vox_validators import Finding, validate, validate_json
 from vox_validators._tiers.struct_decoder import skipping_is_safe
-from vox_validators._validate import _decoder_tier, _reference_tier, _tier_one
+from vox_validators._validate import (
+    _MEMBER_REJECTED,
+    _decoded_findings,
+    _decoder_tier,
+    _predicate_tier,
+    _reference_tier,
+    _tier_one,
+)
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -115,6 +122,43 @@ def test_the_fast_tier_runs_every_registered_rule(record: dict[str, Any], unknow
         assert any(finding.rule.startswith("schema/") for finding in reference)
         return
     assert fast == reference
+
+
+@_SETTINGS
+@given(st.one_of(campaigns, mutated_campaigns(), near_valid_campaigns()), st.booleans())
+def test_skipping_the_predicate_after_a_refused_member_changes_nothing(
+    record: dict[str, Any], unknown: bool
+) -> None:
+    """When the struct decoder refuses a listed member, ``validate_json`` skips the skipping
+    decoder and the predicate: tiers two and three then find what they find with it."""
+    if unknown:
+        record = {**record, "added_by_the_api": [1]}
+
+    def outcome(data: bytes | str, predicate_may_vouch: bool) -> list[Finding]:
+        found = _predicate_tier(data, "Campaign", False, (), predicate_may_vouch)
+        return found if found is not None else _reference_tier(data, "Campaign", False, ())
+
+    for data in _encodings(record):
+        expected = outcome(data, True)
+        assert outcome(data, False) == expected
+        tier = _tier_one("Campaign")
+        if _decoded_findings(data, "Campaign", tier, False, ()) is _MEMBER_REJECTED:
+            assert validate_json(data) == expected
+
+
+def test_a_refused_member_is_told_from_an_unknown_one() -> None:
+    tier = _tier_one("Campaign")
+    refused = orjson.dumps(valid_campaign(concurrency=0))
+    assert _decoded_findings(refused, "Campaign", tier, False, ()) is _MEMBER_REJECTED
+    unknown = orjson.dumps(valid_campaign(concurrency=0, added_by_the_api=1))
+    assert (
+        _decoded_findings(unknown[:1] + b'"a":1,' + unknown[1:], "Campaign", tier, False, ())
+        is not _MEMBER_REJECTED
+    )
+    malformed = b'{"id": '  # msgspec.DecodeError, not a ValidationError
+    assert _decoded_findings(malformed, "Campaign", tier, False, ()) is not _MEMBER_REJECTED
+    assert _decoded_findings(b"[", "Campaign", tier, False, ()) is _MEMBER_REJECTED
+    assert validate_json(b"[") == [Finding("parse", "error", "", validate_json(b"[")[0].message)]
 
 
 _WINDOW = {"windows": [], "timezone": "Asia/Seoul", "auto_resume": True}

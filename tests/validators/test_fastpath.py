@@ -34,7 +34,7 @@ from tests.support.campaigns import (
 from vox_validators import Finding, Rule, rule, validate, validate_json
 from vox_validators._schema import bundle
 from vox_validators._tiers.struct_decoder import decoder_for
-from vox_validators.rules import _windows, load_rules
+from vox_validators.rules import _registry, _windows, load_rules
 from vox_validators.rules._quiet_checks import (
     _Fused,
     _parts,
@@ -167,7 +167,8 @@ def test_every_built_in_rule_is_derived_and_fused() -> None:
         assert derived.body is not None, f"{each.id} is no longer fused"
 
 
-def test_a_valid_record_never_reaches_the_generators(monkeypatch: pytest.MonkeyPatch) -> None:
+def _generator_runs(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Each time the validator runs the rules' generators (not only their quiet check)."""
     ran: list[object] = []
     real = run_rules
 
@@ -176,6 +177,12 @@ def test_a_valid_record_never_reaches_the_generators(monkeypatch: pytest.MonkeyP
         real(*args)
 
     monkeypatch.setattr(validate_module, "run_rules", spy)
+    return ran
+
+
+def test_a_valid_record_never_reaches_the_generators(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_registry, "QUIET_CHECKS_AFTER", 0)  # past the warm-up
+    ran = _generator_runs(monkeypatch)
     assert validate_json(json.dumps(valid_campaign())) == []
     assert validate(valid_campaign()) == []
     assert ran == []
@@ -183,6 +190,49 @@ def test_a_valid_record_never_reaches_the_generators(monkeypatch: pytest.MonkeyP
         "VOX-W004"
     ]
     assert len(ran) == 1  # a record a rule reports on: the generators give the findings
+
+
+def test_the_first_records_run_the_generators_and_the_checks_are_derived_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    discover()  # nothing derived, nothing asked yet
+    monkeypatch.setattr(_registry, "QUIET_CHECKS_AFTER", 3)
+    ran = _generator_runs(monkeypatch)
+    valid = json.dumps(valid_campaign())
+    unknown_member = json.dumps({**valid_campaign(), "added_by_the_api": 1})  # the skipping pass
+    for data in (valid, unknown_member, valid):
+        assert validate_json(data) == []
+    assert len(ran) == 3  # warming up: the generators decided each record
+    assert _registry._quiet_by_schema == _registry._struct_quiet_by_schema == {}  # none derived
+    assert validate_json(valid) == []
+    assert len(ran) == 3  # warm: the quiet check on the struct decided
+    assert set(_registry._struct_quiet_by_schema) == {"Campaign"}
+    assert validate_json(unknown_member) == []
+    assert len(ran) == 3
+    discover()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_requests, strict=st.booleans())
+def test_warming_up_changes_no_finding(case: tuple[dict[str, Any], str], strict: bool) -> None:
+    record, schema = case
+    data = json.dumps(record)
+    found = []
+    for after in (10**9, 0):  # the generators alone, then the quiet checks first
+        _registry.QUIET_CHECKS_AFTER = after
+        try:
+            found.append(
+                (
+                    validate_json(data, schema, strict=strict),
+                    validate(record, schema, strict=strict),
+                )
+            )
+        finally:
+            _registry.QUIET_CHECKS_AFTER = _WARM_UP
+    assert found[0] == found[1]
+
+
+_WARM_UP = _registry.QUIET_CHECKS_AFTER
 
 
 def test_the_caches_are_bounded() -> None:
@@ -474,13 +524,13 @@ def test_a_rule_registered_at_run_time_is_in_the_fast_path(
     assert new in running_for("Campaign")
     assert not quiet_for("Campaign")(valid_campaign(name="new"))
     decoded: list[object] = []
-    real = validate_module._decoder_tier
+    real = validate_module._decoded_findings
 
     def spy(*args: Any) -> Any:
         decoded.append(result := real(*args))
         return result
 
-    monkeypatch.setattr(validate_module, "_decoder_tier", spy)
+    monkeypatch.setattr(validate_module, "_decoded_findings", spy)
     findings = validate_json(json.dumps(valid_campaign(name="new")))
     assert decoded == [findings]  # the struct tier gave them
     assert findings == [Finding("VOX-E998", "error", "/name", "'new' is not a name")]

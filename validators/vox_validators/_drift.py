@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from vox_validators._findings import Finding
 from vox_validators._schema import bundle, validator_for
+from vox_validators._tiers.compiled_errors import compiled_errors_of_subschema
 from vox_validators.jsonpointer import pointer
 
 # ErrorDetails says "Other keys may appear": extra keys there are documented, not drift.
@@ -25,9 +25,14 @@ def drift_findings(record: object, schema: str) -> list[Finding]:
     return walk.out
 
 
-@cache
-def _validator(schema: str) -> Any:
-    return validator_for(schema)
+def _satisfies(branch: object, value: object, root: str) -> bool:
+    """Whether ``value`` is valid under ``branch``, a subschema of the component ``root``: by
+    the compiled errors, or by jsonschema when they cannot vouch (imported only then)."""
+    errors = compiled_errors_of_subschema(branch).errors(value)
+    if errors is not None:
+        return not errors
+    valid: bool = validator_for(root).evolve(schema=branch).is_valid(value)
+    return valid
 
 
 class _Walk:
@@ -45,9 +50,8 @@ class _Walk:
         branches = schema.get("anyOf")
         if isinstance(branches, list) and value is not None:
             # Follow the first branch the value satisfies (e.g. the object of "object or null").
-            component = _validator(self.root)
             for branch in branches:
-                if component.evolve(schema=branch).is_valid(value):
+                if _satisfies(branch, value, self.root):
                     self.walk(branch, value, path, None)
                     break
         properties = schema.get("properties")

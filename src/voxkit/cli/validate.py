@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn, cast
 
 import click
 
@@ -35,11 +35,20 @@ from vox_validators.sources import (
     Discovery,
     InputFile,
     Limits,
+    Record,
     discover,
     is_recognised,
 )
 from vox_validators.sources import Format as InputFormat
-from voxkit.engine.local import BatchResult, Work, WorkerDied, batches, records_or_spans, run
+from voxkit.engine.local import (
+    BatchResult,
+    Span,
+    WorkerDied,
+    batches,
+    records_or_spans,
+    run,
+    run_serially,
+)
 from voxkit.engine.progress import Progress
 from voxkit.report import FORMATS, Format, Settings, Tally, printable, summary
 
@@ -104,6 +113,46 @@ class _Size(click.ParamType[int, Any]):
         return size
 
 
+#: ``--jobs auto`` starts workers from this many bytes of input files on: below it, starting
+#: them (and their rules' quiet checks) costs more than it saves.
+AUTO_JOBS_BYTES = 32 << 20
+AUTO = "auto"
+
+
+class _Jobs(click.ParamType[int | str, Any]):
+    """``--jobs``: a number of processes (1 or more), or ``auto``."""
+
+    name = "integer|auto"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | str:
+        if value == AUTO or (isinstance(value, int) and value >= 1):
+            return value  # type: ignore[no-any-return]
+        try:
+            jobs = int(str(value))
+        except ValueError:
+            jobs = 0
+        if jobs < 1:
+            self.fail(
+                f"{printable(str(value))!r} is not a number of jobs: 1 or more, or auto", param, ctx
+            )
+        return jobs
+
+
+def _jobs_for(jobs: int | str, files: list[InputFile]) -> int:
+    """The number of processes of ``--jobs``: ``auto`` is one per CPU this process may run on,
+    when the input files hold at least :data:`AUTO_JOBS_BYTES` (stdin counts as none)."""
+    if isinstance(jobs, int):
+        return jobs
+    if sum(file.size or 0 for file in files) < AUTO_JOBS_BYTES:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _size_text(size: int) -> str:
     """``size`` as the size options write it: ``64MiB``."""
     for unit in ("TiB", "GiB", "MiB", "KiB"):
@@ -159,7 +208,7 @@ def _open_regular(path: str, flags: int) -> int:
     return descriptor
 
 
-def _all_batches(
+def _all_records(
     files: list[InputFile],
     schema: str,
     input_format: InputFormat | None,
@@ -169,7 +218,7 @@ def _all_batches(
     limits: Limits,
     named: frozenset[str],
     jobs: int,
-) -> Iterator[Work]:
+) -> Iterator[Record | Span]:
     for file in files:
         # Opened here rather than by iter_records: the progress line follows the stream, and a
         # path that cannot be read is one error line, then the next path.
@@ -192,7 +241,7 @@ def _all_batches(
                 limits=limits,
                 ranged=jobs > 1,
             )
-            yield from batches(records)
+            yield from records
         finally:
             state.stream = None
             state.done_bytes += file.size or 0
@@ -232,10 +281,11 @@ def _note(message: str) -> None:
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=1),
-    default=1,
+    type=_Jobs(),
+    default="auto",
     show_default=True,
-    help="Worker processes; the output is the same whatever the number.",
+    help="Worker processes, or auto: one per available CPU when the input files hold at least "
+    f"{AUTO_JOBS_BYTES >> 20} MiB, else 1. The output is the same whatever the number.",
 )
 @click.option(
     "--schema",
@@ -321,7 +371,7 @@ def validate_command(
     output_format: Format,
     fail_on: Literal["error", "warning"],
     strict: bool,
-    jobs: int,
+    jobs: int | str,
     schema: str,
     input_format: InputFormat | None,
     rule_specs: tuple[str, ...],
@@ -374,6 +424,7 @@ def validate_command(
         )
 
     found = _discover(paths)
+    processes = _jobs_for(jobs, found.files)
 
     meter = Progress(
         progress,
@@ -394,7 +445,7 @@ def validate_command(
             write(result.rendered)
         meter.update(state.position(), tally.records)
 
-    all_batches = _all_batches(
+    all_records = _all_records(
         found.files,
         schema,
         input_format,
@@ -402,12 +453,12 @@ def validate_command(
         sys.stdin.buffer,
         limits=limits,
         named=frozenset(paths),
-        jobs=jobs,
+        jobs=processes,
     )
     died: WorkerDied | None = None
     try:
         try:
-            run(all_batches, settings, jobs, consume, rules=rules, rule_specs=rule_specs)
+            _run_local(all_records, settings, processes, consume, rules, rule_specs)
         except WorkerDied as error:
             died = error
         meter.close()
@@ -422,6 +473,20 @@ def validate_command(
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_INVALID)
     sys.exit(_exit_status(died, found, state, tally))
+
+
+def _run_local(  # noqa: PLR0917 - the run's, passed on
+    records: Iterator[Record | Span],
+    settings: Settings,
+    jobs: int,
+    consume: Callable[[BatchResult], None],
+    rules: tuple[Rule, ...],
+    rule_specs: tuple[str, ...],
+) -> None:
+    if jobs > 1:
+        run(batches(records), settings, jobs, consume, rules=rules, rule_specs=rule_specs)
+    else:  # validated as read, no batches built; spans come only with workers (ranged)
+        run_serially(cast("Iterator[Record]", records), settings, consume, rules=rules)
 
 
 def _junit_writer(write: Callable[[str], None]) -> JUnitWriter:

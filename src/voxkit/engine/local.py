@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import groupby, islice, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "run",
     "run_batch",
     "run_records",
+    "run_serially",
 ]
 
 #: A batch is cut after about this many bytes of record data...
@@ -185,6 +186,29 @@ def run_records(
     output.tally.records += clean
     output.tally.valid += clean
     return output.result()
+
+
+def run_serially(
+    records: Iterable[Record],
+    settings: Settings,
+    consume: Callable[[BatchResult], None],
+    *,
+    rules: tuple[Rule, ...] = (),
+) -> None:
+    """``run`` with one job, without batches: each record is validated and rendered as it is
+    read, and ``consume`` gets a result per run of up to :data:`BATCH_RECORDS` records of one
+    source. The same results, in the same order, as ``run(batches(records), settings, 1, ...)``
+    but for where they are cut; no record is held after it is rendered."""
+    for source, of_source in groupby(records, key=_source_of):
+        while True:  # one iterator sliced again and again: each slice takes the next records
+            chunk = islice(of_source, BATCH_RECORDS)  # noqa: B031 - see above
+            result = run_records(source, chunk, 0, settings, rules)
+            if not result.tally.records:  # the source's records are done
+                break
+            consume(result)
+
+
+_source_of = attrgetter("source")
 
 
 def _shipped(rules: Sequence[Rule], rule_specs: tuple[str, ...]) -> tuple[_Shipped, ...]:

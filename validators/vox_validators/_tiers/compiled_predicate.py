@@ -22,9 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from vox_validators._schema import bundle, check_schema_name
+from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
 
 Predicate = Callable[[object], bool]
 
@@ -75,19 +77,22 @@ _HANDLED = frozenset(
 
 
 def is_shallow(value: object, limit: int = UNCONSTRAINED_DEPTH_LIMIT) -> bool:
-    """Whether ``value`` nests fewer than ``limit`` containers deep (iteratively, no recursion)."""
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
+    """Whether ``value`` nests fewer than ``limit`` containers deep (the value itself at depth
+    1). Level by level, without recursion: a level is a plain list of the containers at it."""
+    if limit <= 1:
+        return False
+    level: list[Any] = [value] if type(value) is dict or type(value) is list else []
+    depth = 1
+    while level:
         if depth >= limit:
             return False
-        if type(item) is dict:
-            children: Any = item.values()
-        elif type(item) is list:
-            children = item
-        else:
-            continue
-        stack.extend((child, depth + 1) for child in children if type(child) in (dict, list))
+        below: list[Any] = []
+        for item in level:
+            for child in item.values() if type(item) is dict else item:
+                if type(child) is dict or type(child) is list:
+                    below.append(child)
+        level = below
+        depth += 1
     return True
 
 
@@ -147,7 +152,7 @@ class _Compiler:
         if not isinstance(schema, dict):  # False, or not a schema at all
             lines.append(f"{pad}return False")
             return
-        asserting = {key for key in schema if key in Draft202012Validator.VALIDATORS}
+        asserting = schema.keys() & DRAFT_2020_12_KEYWORDS
         if asserting - _HANDLED or not self._supported_shape(schema):
             lines.append(f"{pad}return False")
             return
@@ -326,7 +331,22 @@ _MISSING = _Missing()
 def _is_null_schema(schema: object) -> bool:
     if not isinstance(schema, dict) or schema.get("type") != "null":
         return False
-    return not (set(schema) - {"type"}) & set(Draft202012Validator.VALIDATORS)
+    return not (set(schema) - {"type"}) & DRAFT_2020_12_KEYWORDS
+
+
+@cache
+def predicates_for(schema: str) -> SchemaPredicates:
+    """The predicates of a component schema of the bundle; ``KeyError`` for an unknown name."""
+    check_schema_name(schema)
+    return compile_predicates(bundle()["$defs"], schema)
+
+
+def compile_predicate(defs: Mapping[str, Any], schema: object) -> Predicate:
+    """Compile one subschema whose references point into ``defs``."""
+    compiler = _Compiler(defs)
+    namespace = compiler.build([compiler.function(schema, "whole")])
+    predicate: Predicate = namespace["whole"]  # type: ignore[assignment]
+    return predicate
 
 
 def compile_predicates(defs: Mapping[str, Any], name: str) -> SchemaPredicates:

@@ -16,8 +16,9 @@ When a keyword reads its sibling ``properties`` (``additionalProperties``, ...),
 would change its meaning, and the component schema runs whole. The findings and their order
 equal those of the full run; the differential tests compare the two.
 
-``without`` then gives the rules the record as they see it: what the schema rejected removed
-(``REJECTED`` in place of a rejected array item).
+This is the fallback of ``_tiers.compiled_errors``, which gives the same findings without
+jsonschema wherever its generated code can vouch for them; this module imports jsonschema, so
+it is imported only when a record needs it.
 """
 
 from __future__ import annotations
@@ -31,22 +32,16 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from vox_validators._findings import Finding
-from vox_validators._schema import Validator, bundle, validator_for
-from vox_validators._tiers.compiled_predicate import SchemaPredicates, compile_predicates
+from vox_validators._schema import bundle, lean_validator_class, validator_for
+from vox_validators._tiers.compiled_predicate import predicates_for
+from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
 from vox_validators.jsonpointer import Path, pointer
-from vox_validators.rules._registry import REJECTED
 
 # Keywords whose result depends on the names listed in a sibling "properties".
 _READS_PROPERTIES = frozenset({"additionalProperties", "unevaluatedProperties"})
 _REF_PREFIX = "#/$defs/"
 # A target with these keywords changes how references inside it resolve: never inlined.
 _RESOLUTION_KEYWORDS = frozenset({"$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$ref"})
-
-
-@cache
-def predicates_for(schema: str) -> SchemaPredicates:
-    validator_for(schema)  # the same KeyError for an unknown schema name
-    return compile_predicates(bundle()["$defs"], schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +62,7 @@ def _split(schema: str) -> _SplitSchema | None:
         return None  # left with a reference or a sibling reader: run the schema whole
     keys = list(definition)
     middle = keys.index("properties")
+    Validator = lean_validator_class()
     return _SplitSchema(
         before=Validator({key: definition[key] for key in keys[:middle]}),
         properties={
@@ -82,7 +78,7 @@ def _inline_references(schema: Any, defs: Mapping[str, Any], trail: tuple[str, .
     if not isinstance(schema, dict):
         return schema
     ref = schema.get("$ref")
-    asserting = set(schema) & set(Draft202012Validator.VALIDATORS)
+    asserting = schema.keys() & DRAFT_2020_12_KEYWORDS
     if isinstance(ref, str) and ref.startswith(_REF_PREFIX) and asserting == {"$ref"}:
         name = ref[len(_REF_PREFIX) :]
         target = defs.get(name)
@@ -154,37 +150,3 @@ def finding_and_path(error: ValidationError) -> tuple[Finding, Path]:
         message=error.message,
     )
     return finding, tuple(path)
-
-
-def without(record: dict[str, Any], rejected: Iterable[Path]) -> dict[str, Any] | None:
-    """What the rules see of ``record``: a copy without the members at ``rejected`` paths, and
-    with ``REJECTED`` in place of rejected array items.
-
-    None when the record itself is rejected. Only the containers on a rejected path are copied.
-    """
-    paths = list(rejected)
-    if any(not path for path in paths):
-        return None
-    root: dict[str, Any] = dict(record)
-    copied: set[int] = {id(root)}
-    for path in paths:
-        container: Any = root
-        for token in path[:-1]:
-            try:
-                child = container[token]
-            except (KeyError, IndexError, TypeError):
-                break
-            if type(child) not in (dict, list):
-                break
-            if id(child) not in copied:
-                child = dict(child) if type(child) is dict else list(child)
-                copied.add(id(child))
-                container[token] = child
-            container = child
-        else:
-            last = path[-1]
-            if type(container) is dict:
-                container.pop(last, None)
-            elif type(container) is list and type(last) is int and 0 <= last < len(container):
-                container[last] = REJECTED
-    return root

@@ -26,9 +26,9 @@ from functools import cache
 from typing import Annotated, Any, Literal, Required, TypedDict, is_typeddict
 
 import msgspec
-from jsonschema import Draft202012Validator
 
 from vox_validators._schema import bundle
+from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
 
 _REF_PREFIX = "#/$defs/"
 _STRING_KEYWORDS = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"}
@@ -85,7 +85,7 @@ class _Compiler:
     def type_of(self, schema: Any) -> Any:
         if not isinstance(schema, dict):
             raise Unsupported(schema)
-        asserting = {key for key in schema if key in Draft202012Validator.VALIDATORS}
+        asserting = set(schema.keys() & DRAFT_2020_12_KEYWORDS)
         if "$ref" in schema:
             if asserting != {"$ref"}:
                 raise Unsupported(schema)
@@ -148,7 +148,7 @@ class _Compiler:
         self._building.add(name)
         try:
             if isinstance(definition, dict) and definition.get("type") == "object":
-                asserting = {key for key in definition if key in Draft202012Validator.VALIDATORS}
+                asserting = set(definition.keys() & DRAFT_2020_12_KEYWORDS)
                 self._structs[name] = self._object(definition, asserting, name=name)
                 return self._structs[name]
             return self.type_of(definition)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import re
 import sys
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from vox_validators.rules._registry import RETIRED, Rule, registry, rules_of
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "voxkit.rules"
 
@@ -92,11 +96,54 @@ def entry_point_rules() -> list[Rule]:
     An entry point names a ``Rule``, a module (its top-level Rules) or an iterable of Rules.
     Entry points are taken in name order. Raises ``RuleLoadError``.
     """
+    if not _may_declare_entry_points():
+        return []
+    # Imported here: importlib.metadata (and reading every installed distribution) costs tens
+    # of ms of start-up, which a run whose environment declares no rules never pays.
+    from importlib.metadata import entry_points  # noqa: PLC0415
+
     found: list[Rule] = []
     points = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda point: point.name)
     for point in points:
         found += _rules_of_entry_point(point)
     return found
+
+
+_METADATA_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def _may_declare_entry_points() -> bool:
+    """Whether an installed distribution may declare entry points of the group: False only when
+    no ``entry_points.txt`` where ``importlib.metadata`` looks mentions it.
+
+    That is the standard finder's search (each folder of ``sys.path``, its ``*.dist-info`` and
+    ``*.egg-info`` folders); anything else it could read (another finder of distributions, a
+    zip or an ``.egg`` on ``sys.path``) answers True, and ``importlib.metadata`` decides.
+    """
+    for finder in sys.meta_path:
+        finds_distributions = getattr(finder, "find_distributions", None) is not None
+        if finds_distributions and finder is not importlib.machinery.PathFinder:
+            return True
+    group = ENTRY_POINT_GROUP.encode()
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        try:
+            children = list(folder.iterdir())
+        except NotADirectoryError:
+            return True  # a zip file, say
+        except OSError:
+            continue  # missing: nothing there for importlib.metadata either
+        if folder.name.lower().endswith(".egg"):
+            return True
+        for child in children:
+            if not child.name.lower().endswith(_METADATA_SUFFIXES):
+                continue
+            try:
+                if group in (child / "entry_points.txt").read_bytes():
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def _rules_of_entry_point(point: EntryPoint) -> list[Rule]:

@@ -33,7 +33,6 @@ from __future__ import annotations
 import __future__
 
 import ast
-import copy
 import inspect
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -45,6 +44,7 @@ from vox_validators.rules import _registry
 from vox_validators.rules._registry import Check, Rule
 from vox_validators.rules._specialize import (
     Specialised,
+    copy_tree,
     dict_prelude,
     specialise,
     struct_prelude,
@@ -213,7 +213,7 @@ def _derive(check: Check) -> Derived:
     if _compiled_function(node, offset, code.co_filename, flags) != code:
         raise _Refused("the source found is not this function's")
 
-    rewritten = copy.deepcopy(node)
+    rewritten = copy_tree(node)
     rewritten.decorator_list = []
     _strip_definition_time_expressions(rewritten.args)
     rewritten.returns = None
@@ -286,7 +286,7 @@ def _compile(module: ast.Module, filename: str, flags: int) -> types.CodeType:
 def _compiled_function(
     node: ast.FunctionDef, offset: int, filename: str, flags: int
 ) -> types.CodeType | None:
-    module = ast.Module(body=[copy.deepcopy(node)], type_ignores=[])
+    module = ast.Module(body=[copy_tree(node)], type_ignores=[])
     ast.increment_lineno(module, offset)
     for constant in _compile(module, filename, flags).co_consts:
         if isinstance(constant, types.CodeType) and constant.co_name == node.name:
@@ -425,7 +425,7 @@ def _fuse(group: list[Derived]) -> _Fused:
             )
         else:  # the parameter is only read: read the fused function's own
             renames[derived.parameter] = record
-        for statement in copy.deepcopy(derived.body or []):
+        for statement in copy_tree(derived.body or []):
             block.append(_Renamer(renames).visit(statement))
         if block[-1:] and _is_return_true(block[-1]):
             block.pop()  # the end of the block: fall through to the next rule
@@ -497,9 +497,7 @@ def _specialised(
     plain: QuietCheck, body: list[ast.stmt], record: str, prefix: str, derived: Derived
 ) -> _Fused:
     try:
-        spec: Specialised | None = specialise(
-            copy.deepcopy(body), record, derived.namespace, prefix
-        )
+        spec: Specialised | None = specialise(copy_tree(body), record, derived.namespace, prefix)
     except Exception:  # anything the rewrites did not foresee: the plain fused check
         spec = None
     fused = _Fused(plain, plain, spec, record, prefix, derived)
@@ -543,7 +541,7 @@ def _compile_specialised(
     assert isinstance(trying, ast.Try)
     trying.body = [
         *prelude,
-        *copy.deepcopy(spec.body),
+        *copy_tree(spec.body),
         ast.Return(value=ast.Constant(value=True)),
     ]
     module = ast.Module(body=[function], type_ignores=[])

@@ -195,6 +195,8 @@ def discover() -> None:
     _running_by_schema.clear()
     _quiet_by_schema.clear()
     _struct_quiet_by_schema.clear()
+    _asked_by_schema.clear()
+    _warm.clear()
 
 
 def registry() -> _Registry:
@@ -212,6 +214,29 @@ def running_for(schema: str) -> tuple[Rule, ...]:
     return rules
 
 
+#: Records of a schema checked by running the rules' generators before their quiet checks are
+#: derived: deriving costs about 70 ms, which running the generators instead costs only over
+#: some 20,000 records, so a short run (a few files, a pre-commit hook) never pays it, and a
+#: long one loses at most this many records' difference (a few ms).
+QUIET_CHECKS_AFTER = 2000
+_asked_by_schema: dict[str, int] = {}
+_warm: set[str] = set()
+
+
+def quiet_checks_pay(schema: str) -> bool:
+    """Whether the validator should ask the quiet checks of ``schema`` (``quiet_for``,
+    ``struct_quiet_for``) for this record, rather than run the rules' generators: True once
+    :data:`QUIET_CHECKS_AFTER` records of ``schema`` have asked, or once a check is derived."""
+    if schema in _warm:
+        return True
+    asked = _asked_by_schema.get(schema, 0) + 1
+    _asked_by_schema[schema] = asked
+    if asked > QUIET_CHECKS_AFTER:
+        _warm.add(schema)
+        return True
+    return False
+
+
 def quiet_for(schema: str) -> Callable[[Mapping[str, Any]], bool]:
     """Whether no built-in rule of ``schema`` reports on a record (False: run them to see).
 
@@ -223,6 +248,7 @@ def quiet_for(schema: str) -> Callable[[Mapping[str, Any]], bool]:
 
         quiet = quiet_check(running_for(schema))
         _quiet_by_schema[schema] = quiet
+        _warm.add(schema)  # derived: asking it costs less than running the generators
     return quiet
 
 
@@ -236,6 +262,7 @@ def struct_quiet_for(schema: str, struct_type: type) -> Callable[[Any], bool] | 
 
         quiet = struct_quiet_check(running_for(schema), struct_type)
         _struct_quiet_by_schema[schema] = quiet
+        _warm.add(schema)
         return quiet
 
 
