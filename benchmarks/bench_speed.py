@@ -10,6 +10,7 @@ of all rows interleaved run by run, so passing load falls on all of them alike):
   such a file) against a plain Python loop reading the same file and calling ``orjson.loads`` on
   each line (both whole processes), on ``--records`` records all valid, then about 5% invalid
   (``make_corpus``); the detail column gives the ratio of ``--jobs 1`` too;
+- the peak resident memory of that command on the all-valid file (default jobs, ``--jobs 1``);
 - start-up: ``benchmarks.bench_startup.measure`` (``voxkit --version`` vs ``python -c pass``,
   ``voxkit validate one.json`` vs ``check-jsonschema``);
 - the same ``--reader-records`` records as one JSON array, a HAR file and a vcrpy cassette,
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one table, ro
     parser.add_argument("--keep", action="store_true", help="keep the generated inputs")
     options = parser.parse_args(argv)
     # Every command with its byte code cached, as on a user's machine (see bench_startup).
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    no_byte_code = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     data: Path = options.data
     data.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
@@ -352,6 +353,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one table, ro
                 one_job=timed["jobs 1"],
             ),
         ]
+        log("peak memory of the whole command ...")
+        peaks = [peak_rss_mib(_validate(valid, *jobs)) for jobs in ((), one_job)]
+        rows.append(
+            Row(
+                f"peak memory of the whole command on the {options.records:,} records "
+                f"({valid.stat().st_size / 2**20:,.0f} MiB)",
+                f"{peaks[0]:.0f} MiB / {peaks[1]:.0f} MiB",
+                "flat",
+                "the largest process, with the default jobs / with `--jobs 1`",
+            )
+        )
         log("start-up ...")
         rows += _startup_rows(options.startup_runs)
         rows.append(
@@ -423,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one table, ro
             )
         )
     finally:
+        if no_byte_code is not None:
+            os.environ["PYTHONDONTWRITEBYTECODE"] = no_byte_code
         if not options.keep:
             for path in made:
                 path.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,9 @@ def test_benchmark_without_a_corpus_says_how_to_make_one(tmp_path: Path) -> None
 def test_speed_table_prints_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     options = ["--records", "60", "--reader-records", "40", "--runs", "1", "--startup-runs", "1"]
     sizes = ["--har-gigabytes", "0.0002", "--cassette-megabytes", "0.05", "--data", str(tmp_path)]
+    environment = dict(os.environ)
     assert bench_speed.main([*options, *sizes]) == 0
+    assert dict(os.environ) == environment  # what it changes for its commands, it restores
     output = capsys.readouterr().out
     assert "load average (1, 5, 15 min) before:" in output
     assert "load average after:" in output
@@ -47,7 +50,8 @@ def test_speed_table_prints_every_row(tmp_path: Path, capsys: pytest.CaptureFixt
         "| cassette throughput vs JSON Lines / peak memory on a 0.05 MB cassette |",
         "| a schema-invalid record |",
         "| `--jobs 2` vs `--jobs 1`, 60 records (5% invalid) |",
+        "| peak memory of the whole command on the 60 records",
     ):
         assert row in output
-    assert output.count("\n| ") >= 9  # the header, and the start-up rows too
+    assert output.count("\n| ") >= 10  # the header, and the start-up rows too
     assert list(tmp_path.iterdir()) == []  # every generated input deleted
