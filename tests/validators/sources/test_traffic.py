@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vcr.serialize import deserialize  # type: ignore[import-untyped]
 from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
 from tests.support.validate import EXAMPLES, FIXTURES, campaign, invoke, parse_jsonl, rules_of
-from vox_validators.sources._traffic import response_schema
+from vox_validators._findings import Finding
+from vox_validators.sources._traffic import operations, response_schema, url_path
 
 CASSETTE = EXAMPLES / "traffic" / "campaigns-api.yaml"
 
@@ -171,3 +176,119 @@ def test_gzipped_cassettes_and_har_files(tmp_path: Path) -> None:
         packed.write_bytes(gzip.compress(fixture.read_bytes()))
         plain = [{**r, "source": ""} for r in records_of(fixture)]
         assert [{**r, "source": ""} for r in records_of(packed)] == plain
+
+
+# --------------------------------------------------------------------------- response_schema's
+# path without urlsplit: the same as urlsplit's, or the same error, for any URL.
+
+_URL_PIECES = st.sampled_from(
+    [
+        "http",
+        "https",
+        "HTTPS",
+        "h2+x",
+        "1http",
+        "",
+        ":",
+        "://",
+        "//",
+        "/",
+        "?",
+        "#",
+        "@",
+        "[",
+        "]",
+        "[::1]",
+        "user:pw@",
+        "client-api.tryvox.co",
+        "127.0.0.1:8765",
+        "\t",
+        "\n",
+        "\r",
+        " ",
+        "\x00",
+        "\u212a",
+        "\uff0f",
+        "\u2100",
+        "%2F",
+        "v3",
+        "campaigns",
+        "cmp_1",
+        "a=b",
+        "&",
+        ";",
+        "é",
+        "\\",
+    ]
+)
+_URLS = st.lists(_URL_PIECES, max_size=12).map("".join) | st.text(max_size=40)
+
+
+def _old_response_schema(method: str, url: str, status: int) -> str | Finding:
+    """response_schema as it was, urlsplit and every operation compared (the reference)."""
+    path = urlsplit(url).path
+    for operation in operations():
+        if operation.method == method.upper() and operation.pattern.match(path):
+            for key in (str(status), f"{status // 100}XX", "default"):
+                if key in operation.responses:
+                    return operation.responses[key]
+            message = f"{method} {operation.path} documents no {status} response; not validated"
+            return Finding("undocumented", "warning", "", message)
+    message = (
+        f"{method} {path} is not a documented operation; its {status} response was not validated"
+    )
+    return Finding("undocumented", "warning", "", message)
+
+
+def _outcome(call: Callable[[], object]) -> object:
+    try:
+        return call()
+    except ValueError as error:
+        return ("raised", str(error))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(url=_URLS)
+def test_url_path_is_urlsplits(url: str) -> None:
+    assert _outcome(lambda: url_path(url)) == _outcome(lambda: urlsplit(url).path)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    method=st.sampled_from(["GET", "get", "PATCH", "Post", "DELETE", "g\u0130t", "\ufb00"]),
+    url=_URLS
+    | st.builds(
+        "{}{}".format,
+        st.sampled_from(["https://client-api.tryvox.co", "http://[::1", "http://h\u2100"]),
+        st.sampled_from(["/v3/campaigns", "/v3/campaigns/", "/v3/campaigns/cmp_1", "/v3/x"]),
+    )
+    | st.builds("{}{}".format, _URLS, _URLS),
+    status=st.sampled_from([200, 201, 404, 418, 503, 99, 0]),
+)
+def test_response_schema_is_what_it_was(method: str, url: str, status: int) -> None:
+    assert _outcome(lambda: response_schema(method, url, status)) == _outcome(
+        lambda: _old_response_schema(method, url, status)
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status", "expected"),
+    [
+        ("GET", "https://client-api.tryvox.co/v3/campaigns/cmp_1", 200, "Campaign"),
+        ("get", "https://client-api.tryvox.co/v3/campaigns/cmp_1?x=1#f", 503, "ErrorEnvelope"),
+        ("POST", "https://user:pw@h:1/v3/campaigns/?a", 201, "ErrorEnvelope"),
+    ],
+)
+def test_response_schema_of_plain_urls(method: str, url: str, status: int, expected: str) -> None:
+    assert response_schema(method, url, status) == expected
+
+
+def test_response_schema_messages_name_the_path() -> None:
+    schema = response_schema("DELETE", "https://h/v3/campaigns/cmp_1?token=x", 200)
+    assert isinstance(schema, Finding)
+    assert schema.message == (
+        "DELETE /v3/campaigns/cmp_1 is not a documented operation; its 200 response was not "
+        "validated"
+    )
+    with pytest.raises(ValueError, match="IPv6"):
+        response_schema("GET", "http://[::1/v3/campaigns", 200)

@@ -184,6 +184,7 @@ def _read_records(
     elif kind == "json":
         yield from _json(source, chunks, schema, limits)
     else:
+
         def whole_input(subject: str) -> bytes | Record:
             return _whole_input(stream, source, hint, subject, start, chunks, compressed, limits)
 
@@ -196,7 +197,7 @@ def _read_records(
         else:
             from vox_validators.sources._har import har_records  # noqa: PLC0415
 
-            yield from har_records(source, stream, whole_input, limits, _folder_of(stream))
+            yield from har_records(source, chunks, limits, _folder_of(stream))
 
 
 def _whole_input(  # noqa: PLR0917 - what _read_records knows of the input, passed on

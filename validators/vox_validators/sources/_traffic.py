@@ -78,14 +78,44 @@ def operations() -> tuple[_Operation, ...]:
     return tuple(found)
 
 
+@cache
+def _operations_by_method() -> dict[str, tuple[_Operation, ...]]:
+    """``operations()`` by method, in their order (the loop of ``response_schema`` tries only
+    those of the request's method, which is what comparing each one's method did)."""
+    by_method: dict[str, list[_Operation]] = {}
+    for operation in operations():
+        by_method.setdefault(operation.method, []).append(operation)
+    return {method: tuple(found) for method, found in by_method.items()}
+
+
+# An absolute URL whose path urlsplit finds where this finds it: a scheme and "//" (urlsplit then
+# splits them off), an ASCII authority without brackets (urlsplit raises only for brackets and
+# for some non-ASCII ones), then the path up to "?" or "#", and no tab or newline anywhere
+# (urlsplit removes them first). Any other URL goes through urlsplit.
+_PLAIN_URL = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9!$&'()*+,;=:@%._~-]*(/[^?#\t\r\n]*)?(?:[?#][^\t\r\n]*)?"
+)
+
+
+def url_path(url: str) -> str:
+    """``urlsplit(url).path`` (ValueError when urlsplit raises it), without urlsplit for the
+    plain absolute URLs recorded traffic is made of (every URL differs, so urlsplit's own cache
+    does not help)."""
+    plain = _PLAIN_URL.fullmatch(url) if isinstance(url, str) else None
+    if plain is None:
+        return urlsplit(url).path
+    return plain.group(1) or ""
+
+
 def response_schema(method: str, url: str, status: int) -> str | Finding:
     """The schema documented for this response, or an ``undocumented`` warning saying why not."""
-    path = urlsplit(url).path
-    for operation in operations():
-        if operation.method == method.upper() and operation.pattern.match(path):
+    path = url_path(url)
+    for operation in _operations_by_method().get(method.upper(), ()):
+        if operation.pattern.match(path):
+            responses = operation.responses
             for key in (str(status), f"{status // 100}XX", "default"):
-                if key in operation.responses:
-                    return operation.responses[key]
+                if key in responses:
+                    return responses[key]
             return Finding(
                 "undocumented",
                 "warning",
