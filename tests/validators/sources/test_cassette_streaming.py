@@ -246,7 +246,7 @@ json_text = st.recursive(
     max_leaves=12,
 )
 header_text = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120
+    st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=120
 ) | st.sampled_from(TEXTS)
 
 
