@@ -683,23 +683,6 @@ def _json_values(data: bytes) -> int:
 # --------------------------------------------------------------------------- one entry
 
 
-# Recorded traffic calls the same URLs again and again; the schema of each is found once.
-_SCHEMAS: dict[tuple[str, str, int], str | Finding] = {}
-_SCHEMAS_KEPT = 4096
-
-
-def _response_schema(method: str, url: str, status: int) -> str | Finding:
-    """``response_schema``, remembered (it depends on its arguments only)."""
-    key = (method, url, status)
-    schema = _SCHEMAS.get(key)
-    if schema is None:
-        schema = response_schema(method, url, status)
-        if len(_SCHEMAS) >= _SCHEMAS_KEPT:
-            _SCHEMAS.clear()
-        _SCHEMAS[key] = schema
-    return schema
-
-
 def _har_header(headers: object, name: str) -> str:
     if not isinstance(headers, list):
         return ""
@@ -757,7 +740,7 @@ def _har_record(
     if status == 0:
         message = f"{method} {url} got no response (status 0); nothing to validate"
         return _not_captured(source, index, message)
-    schema = _response_schema(method, url, status)
+    schema = response_schema(method, url, status)
     if isinstance(schema, Finding):
         return Record(source, None, index, None, None, (schema,))
     content = response.get("content")
