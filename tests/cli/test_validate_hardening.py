@@ -127,16 +127,13 @@ def test_256_mib_of_whitespace_before_a_record(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "head"),
-    [("bomb.yaml.gz", b"interactions: []\n"), ("bomb.har.gz", b'{"log": {"entries": []}}')],
-)
-@pytest.mark.parametrize(
     ("args", "limit"), [((), "256 MiB"), (("--max-input-size", "16MiB"), "16 MiB")]
 )
-def test_a_gzip_bomb_of_a_format_read_whole(
-    tmp_path: Path, name: str, head: bytes, args: tuple[str, ...], limit: str
+def test_a_gzip_bomb_of_a_cassette_read_whole(
+    tmp_path: Path, args: tuple[str, ...], limit: str
 ) -> None:
-    bomb = gzip_bomb(tmp_path / name, 1024 * MiB, head)
+    # A flow list ("[]") is not vcrpy's layout: the cassette is read whole, within the limit.
+    bomb = gzip_bomb(tmp_path / "bomb.yaml.gz", 1024 * MiB, b"interactions: []\n")
     # Measured before it is held: even at the default limit, memory stays far below it.
     result = in_child(str(bomb), *args, memory_mib=200)
     assert result.returncode == 1
@@ -144,6 +141,29 @@ def test_a_gzip_bomb_of_a_format_read_whole(
     assert [rules_of(r) for r in attacked] == [["limit"]]
     message = attacked[0]["findings"][0]["message"]
     assert f"decompressed, is larger than {limit}, the input limit; not read" in message
+    assert "--max-input-size" in message
+
+
+@pytest.mark.parametrize(
+    ("args", "limit", "memory_mib"),
+    [((), "256 MiB", 450), (("--max-input-size", "16MiB"), "16 MiB", 200)],
+)
+def test_a_gzip_bomb_inside_a_har_entry(
+    tmp_path: Path, args: tuple[str, ...], limit: str, memory_mib: int
+) -> None:
+    # HAR files are streamed: the bomb is one entry over the input limit, and the next is read.
+    # An entry is held up to the limit (then dropped), never the gigabyte: memory is capped.
+    bomb = tmp_path / "bomb.har.gz"
+    gzip_bomb(bomb, 1024 * MiB, b'{"log": {"entries": [{"request": "')
+    tail = json.dumps({"request": {"method": "GET", "url": GET}, "response": {"status": 0}})
+    with bomb.open("ab") as out:
+        out.write(gzip.compress(b'"}, ' + tail.encode() + b"]}}"))
+    result = in_child(str(bomb), *args, memory_mib=memory_mib)
+    assert result.returncode == 1
+    attacked, _ = survived(result)
+    assert [(r["index"], rules_of(r)) for r in attacked] == [(0, ["limit"]), (1, ["not-captured"])]
+    message = attacked[0]["findings"][0]["message"]
+    assert f"the HAR entry is larger than {limit}, the input limit; not read" in message
     assert "--max-input-size" in message
 
 

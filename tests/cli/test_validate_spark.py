@@ -147,7 +147,7 @@ def test_size_limits_as_the_local_engine(corpus: Path) -> None:
     traffic = corpus / "e-traffic"
     cases = [
         [str(corpus), "--max-record-size", "300"],
-        [str(traffic), "--max-input-size", "2KiB"],
+        [str(traffic), "--max-input-size", "1KiB"],
         [str(traffic), "--max-nodes", "40"],
     ]
     for arguments in cases:

@@ -344,16 +344,17 @@ def _note(message: str) -> None:
     type=_Size(),
     default=_size_text(Limits().input),
     show_default=True,
-    help="A cassette or HAR file larger than this once decompressed (they are read whole) is "
-    "one `limit` finding, not read. JSON and JSON Lines are streamed, whatever their size.",
+    help="A HAR entry or cassette interaction larger than this once decompressed is one "
+    "`limit` finding, not read (so is a cassette read whole: from a pipe, or not in vcrpy's "
+    "layout). Every format is streamed, whatever its size.",
 )
 @click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
     default=Limits().nodes,
     show_default=True,
-    help="A cassette with more YAML nodes than this (aliases expanded), or a HAR file with more "
-    "JSON values, is one `limit` finding, not read.",
+    help="A cassette interaction with more YAML nodes than this (aliases expanded), or a HAR "
+    "entry with more JSON values, is one `limit` finding, not read.",
 )
 @click.option(
     "--color/--no-color",

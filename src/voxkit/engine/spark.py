@@ -9,7 +9,7 @@ per piece, in as many Spark tasks as the cores can keep busy:
 - a gzipped JSON Lines file is read by the executors in shares when the inputs are fewer than
   the cores: each decompresses it (gzip cannot be split) but reads and validates only every n-th
   chunk of whole lines (:func:`_shared_runs`);
-- any other file (JSON, cassettes, HAR) is read whole by one executor with
+- any other file (JSON, cassettes, HAR) is read by one executor, as one stream, with
   :func:`vox_validators.sources.iter_records`; when such files are fewer than the cores, their
   records are spread over the cores first (a shuffle of packed batches);
 - standard input and FIFOs are read on the driver, as the local engine reads them.

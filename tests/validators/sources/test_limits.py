@@ -181,13 +181,14 @@ def test_a_compressed_body_is_limited_by_what_it_decompresses_to() -> None:
 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
-# HAR files are streamed: their input limit is on one entry (test_har_streaming.py).
+# HAR files are streamed: their input limit is on one entry (test_har_streaming.py). A cassette
+# is read whole only when its layout is in doubt (here: a "---" document start) or it cannot seek.
 @pytest.mark.parametrize("kind", ["cassette"])
 def test_a_whole_input_over_the_input_limit_is_one_finding_and_the_next_input_is_read(
     tmp_path: Path, kind: Format, compress: bool
 ) -> None:
     content = (
-        _cassette([{"string": good().decode()}] * 3)
+        b"---\n" + _cassette([{"string": good().decode()}] * 3)
         if kind == "cassette"
         else _har([{"text": good().decode()}] * 3)
     ) + b" " * (2 * MiB)
@@ -214,6 +215,32 @@ def test_a_whole_input_over_the_input_limit_is_one_finding_and_the_next_input_is
         assert verdicts(found) == [["limit"]]
         assert "the input limit; not read" in limit_messages(found)[0]
     assert verdicts(iter_records(str(tmp_path / name))) == [[]] * 3  # the default: read
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
+def test_a_streamed_cassette_over_the_input_limit_is_read_interaction_by_interaction(
+    tmp_path: Path, compress: bool
+) -> None:
+    # Three bodies of 700 KiB each (JSON with whitespace after it), none shared: one body three
+    # times would be dumped as an anchor and its aliases, which cross interactions (read whole).
+    content = _cassette([{"string": good().decode() + " " * (700 * 1024)} for _ in range(3)])
+    assert len(content) > 2 * MiB
+    name = "a.yaml" + (".gz" if compress else "")
+    (tmp_path / name).write_bytes(gzip.compress(content) if compress else content)
+    (tmp_path / "b.jsonl").write_bytes(good() + b"\n")
+    limits = Limits(input=MiB)
+    records = list(iter_records(str(tmp_path), limits=limits))
+    assert [
+        (Path(r.source).name, rules) for r, rules in zip(records, verdicts(records), strict=True)
+    ] == [(name, [])] * 3 + [("b.jsonl", [])]
+    found = list(iter_records((tmp_path / name).read_bytes(), format="cassette", limits=limits))
+    assert verdicts(found) == [[]] * 3
+    # A pipe cannot be read again if the layout is in doubt: it is read whole, within the limit.
+    with (tmp_path / name).open("rb") as stream:
+        unseekable = io.BufferedReader(_Pipe(stream.read()))
+    found = list(iter_records(unseekable, format="cassette", limits=limits))
+    assert verdicts(found) == [["limit"]]
+    assert "the input limit; not read" in limit_messages(found)[0]
 
 
 class _Pipe(io.RawIOBase):

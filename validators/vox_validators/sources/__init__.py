@@ -14,8 +14,8 @@ Public API (``voxkit validate`` is built on it)::
   record with a ``parse`` finding, never an exception; what is over one of the ``limits`` is a
   record with a ``limit`` finding.
 - ``Limits(record=64 MiB, input=256 MiB, nodes=1,000,000)``: what a reader holds at most: one
-  record (a line, an element, a document, a response body once decoded); an input read whole (a
-  cassette or HAR file, decompressed); the values of such an input (YAML aliases expanded).
+  record (a line, an element, a document, a response body once decoded); a HAR entry or cassette
+  interaction, decompressed (or a cassette read whole); the values of one (YAML aliases expanded).
 - ``Record``: ``source``, ``line``, ``index``, ``data`` (the encoded body, or None), ``schema``
   (what ``data`` is validated against: from the documented operation and status for recorded
   traffic; None for an undocumented one), ``findings`` (the reader's: ``parse``, ``limit``,

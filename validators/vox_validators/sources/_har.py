@@ -185,7 +185,7 @@ class _HarReader:
         folder: Path | None,
     ) -> None:
         self.source = source
-        self.buffer = head
+        self.buffer = bytearray(head)  # (dropping its front is free: see _refill)
         self.pos = 0
         self.offset = 0
         self.chunks = chunks
@@ -205,7 +205,10 @@ class _HarReader:
         chunk = next(self.chunks, b"")
         if not chunk:
             self.eof = True
-        self.buffer = b"".join((memoryview(self.buffer)[keep_from:], chunk))  # (one copy)
+        # In place: a bytearray drops its front without copying the rest, so a value kept across
+        # many chunks (up to the input limit) costs linear time, not a copy of it per chunk.
+        del self.buffer[:keep_from]
+        self.buffer += chunk
         self.offset += keep_from
         self.slow_until = 0  # a new chunk: worth another bulk cut
         return keep_from
@@ -292,14 +295,14 @@ class _HarReader:
             dropped = self._refill(at if oversized else start)
             start, scan = max(start - dropped, 0), at - dropped
         self.pos = at
-        data = None if oversized else buffer[start:at].rstrip()
+        data = None if oversized else bytes(buffer[start:at]).rstrip()
         if data is not None and len(data) > limit:
             data = None
         return data, started_at, token
 
     def _ended(self, start: int, oversized: bool, limit: int) -> bytes | None:
         """What was cut of a value the file ends inside (``pos`` then at the end)."""
-        data = None if oversized else self.buffer[start:].rstrip()
+        data = None if oversized else bytes(self.buffer[start:]).rstrip()
         self.pos = len(self.buffer)
         return None if data is None or len(data) > limit else data
 
@@ -389,9 +392,9 @@ class _HarReader:
             )
         self.pos = end
         try:  # as json.loads reads a key: escapes, and no control characters
-            key = _json_loads(self.buffer[start:end])
+            key = _json_loads(bytes(self.buffer[start:end]))
         except ValueError as error:
-            reason = _reason(error, self.buffer[start:end], self.offset + start)
+            reason = _reason(error, bytes(self.buffer[start:end]), self.offset + start)
             raise _Malformed(
                 f"not a readable HAR file: a key is not valid JSON: {reason}"
             ) from None
@@ -509,7 +512,7 @@ class _HarReader:
         after = _WHITESPACE_RUN.match(self.buffer, self.pos, self.pos + _SEPARATOR_BYTES)
         following = after.end() if after is not None else self.pos  # it always matches
         if before > since and following < len(self.buffer):
-            separator = self.buffer[before - 1 : following + 1]
+            separator = bytes(self.buffer[before - 1 : following + 1])
             if separator[:1] in (b"}", b"]") and separator[-1:] in (b"{", b"["):
                 self.separator = separator
 

@@ -21,12 +21,13 @@ class Limits:
 
     - ``record``: the bytes of one record: a JSON Lines line, an array element, a JSON document,
       a recorded response body once base64 and its Content-Encoding are decoded (64 MiB).
-    - ``input``: the bytes of an input that is read whole, a vcrpy cassette or a HAR file, once
-      decompressed (256 MiB). JSON and JSON Lines inputs are streamed, never held whole, so only
-      their records are limited, whatever the size of the input.
-    - ``nodes``: the values of an input read whole: the YAML nodes of a cassette with its aliases
-      expanded (a "billion laughs" is refused before it is built), the JSON values of a HAR file
-      (1,000,000).
+    - ``input``: the bytes of one HAR entry or cassette interaction (256 MiB, decompressed): HAR
+      files and cassettes are streamed entry by entry. It caps a whole cassette when it is read
+      whole: from a pipe, or when its layout is not vcrpy's (see ``_cassette``). JSON and JSON
+      Lines inputs are streamed, and only their records are limited, whatever their size.
+    - ``nodes``: the values of what ``input`` caps: the YAML nodes of an interaction (or of a
+      cassette read whole) with its aliases expanded (a "billion laughs" is refused before it is
+      built), the JSON values of a HAR entry (1,000,000).
     """
 
     record: int = 64 * _MiB

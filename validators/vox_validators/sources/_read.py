@@ -193,7 +193,9 @@ def _read_records(
         if kind == "cassette":
             from vox_validators.sources._cassette import cassette_records  # noqa: PLC0415
 
-            yield from cassette_records(source, stream, whole_input, limits)
+            yield from cassette_records(
+                source, stream, whole_input, limits, chunks=chunks, seekable=start is not None
+            )
         else:
             from vox_validators.sources._har import har_records  # noqa: PLC0415
 
@@ -210,8 +212,9 @@ def _whole_input(  # noqa: PLR0917 - what _read_records knows of the input, pass
     compressed: bool,
     limits: Limits,
 ) -> bytes | Record:
-    """The whole of an input read whole (a cassette, a HAR file: ``subject``), decompressed, or
-    the one record saying why it cannot be read (over ``limits.input``, a read error)."""
+    """The whole of an input read whole (``subject``: a cassette from a pipe, or in doubt),
+    decompressed, or the one record saying why it cannot be read (over ``limits.input``, a read
+    error)."""
     if compressed:
         subject += ", decompressed,"
     if start is not None:  # measured first, without holding it: a bomb costs no memory
