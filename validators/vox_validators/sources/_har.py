@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vox_validators._findings import Finding
-from vox_validators.sources._chunks import BOM, ReadError, read_whole
+from vox_validators.sources._chunks import BOM, ReadError, prepend, read_whole
 from vox_validators.sources._limits import Limits, over_limit
 from vox_validators.sources._record import Record, failed, limited
 from vox_validators.sources._secrets import har_secrets
@@ -111,7 +111,7 @@ def _transcoded(
     or the record saying why it cannot be."""
     subject = f"the HAR file ({encoding.upper()})"
     try:
-        whole = read_whole(_prepended(head, chunks), limits.input)
+        whole = read_whole(prepend(head, chunks), limits.input)
     except ReadError as error:
         return failed(source, f"input ends early: {error}")
     if whole is None:
@@ -120,11 +120,6 @@ def _transcoded(
         return whole.decode(encoding, "surrogatepass").encode("utf-8", "surrogatepass")
     except UnicodeError as error:
         return failed(source, f"not a readable HAR file: {subject} is not valid: {error}")
-
-
-def _prepended(head: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
-    yield head
-    yield from chunks
 
 
 # --------------------------------------------------------------------------- cutting
