@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from tests.support.campaigns import json_values
 from vox_validators._tiers.compiled_predicate import compile_predicates
 from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
-from vox_validators._tiers.struct_decoder import Unsupported, _Compiler
+from vox_validators._tiers.struct_decoder import Decoder, compile_decoder
 
 DEFS: dict[str, Any] = {
     "Node": {
@@ -78,6 +78,20 @@ DEFS: dict[str, Any] = {
         },
     },
     "BadPattern": {"type": "string", "pattern": "("},
+    # Patterns the struct decoder checks after the C pass (in structs reached through members)
+    # and where msgspec must check them itself (in an array).
+    "Nested": {
+        "type": "object",
+        "required": ["t"],
+        "properties": {
+            "t": {"$ref": "#/$defs/Texts"},
+            "o": {"anyOf": [{"$ref": "#/$defs/Texts"}, {"type": "null"}]},
+        },
+    },
+    "Listed": {
+        "type": "object",
+        "properties": {"l": {"type": "array", "items": {"$ref": "#/$defs/Texts"}}},
+    },
 }
 _KEYS = st.sampled_from(
     [
@@ -166,12 +180,8 @@ def test_keywords_it_does_not_know_mean_maybe(name: str, value: Any) -> None:
     assert not compile_predicates(DEFS, name).whole(value)
 
 
-def _decoder(name: str, *, forbid_unknown: bool = True) -> msgspec.json.Decoder[Any] | None:
-    try:
-        target = _Compiler(DEFS, forbid_unknown=forbid_unknown).type_of({"$ref": f"#/$defs/{name}"})
-        return msgspec.json.Decoder(target)
-    except (Unsupported, TypeError):
-        return None
+def _decoder(name: str, *, forbid_unknown: bool = True) -> Decoder | None:
+    return compile_decoder(DEFS, name, unknown_members=not forbid_unknown)
 
 
 def test_schemas_with_keywords_msgspec_cannot_mirror_get_no_decoder() -> None:
@@ -225,6 +235,66 @@ def test_string_keywords_are_judged_as_jsonschema_judges_them(value: dict[str, A
             assert surrogates or not valid
         else:
             assert valid
+
+
+# Records of each schema, members all listed (a struct decoder refuses the others).
+_patterned_records = {
+    "Nested": st.one_of(
+        st.fixed_dictionaries(
+            {"t": _text_records}, optional={"o": st.one_of(st.none(), _text_records, json_values)}
+        ),
+        st.dictionaries(st.sampled_from(["t", "o"]), json_values, max_size=2),
+    ),
+    "Listed": st.one_of(
+        st.fixed_dictionaries({"l": st.lists(_text_records, max_size=3)}),
+        st.dictionaries(st.just("l"), json_values, max_size=1),
+    ),
+}
+
+
+def _has_surrogates(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, dict):
+        return any(map(_has_surrogates, value.values())) or any(map(_has_surrogates, value))
+    return isinstance(value, list) and any(map(_has_surrogates, value))
+
+
+def test_patterns_in_structs_are_checked_after_the_decode_and_in_arrays_by_msgspec() -> None:
+    # Which decoder each gets; the test below proves both judge as jsonschema does.
+    assert type(_decoder("Nested")) is not msgspec.json.Decoder
+    assert type(_decoder("Listed")) is msgspec.json.Decoder
+    nested = _decoder("Nested")
+    assert nested is not None
+    with pytest.raises(msgspec.ValidationError, match=r"regex .* at `\$\.o\.p`"):
+        nested.decode(json.dumps({"t": {"p": "1"}, "o": {"p": "x"}}))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(sorted(_patterned_records)).flatmap(
+        lambda name: st.tuples(st.just(name), _patterned_records[name])
+    )
+)
+@example(("Nested", {"t": {"p": "1"}, "o": {"p": "1", "v": " "}}))
+@example(("Listed", {"l": [{"p": "1"}, {"p": "1\n", "w": "a"}]}))
+@example(("Nested", {"t": {"p": "1", "q": "12\n"}, "o": None}))
+def test_patterns_of_nested_strings_are_judged_as_jsonschema_judges_them(
+    case: tuple[str, Any],
+) -> None:
+    name, value = case
+    document = json.dumps(value)
+    surrogates = _has_surrogates(value)
+    valid = _reference(name).is_valid(json.loads(document))
+    for forbid_unknown in (True, False):
+        decoder = _decoder(name, forbid_unknown=forbid_unknown)
+        assert decoder is not None
+        try:
+            decoder.decode(document)
+        except msgspec.DecodeError:
+            assert surrogates or not valid, forbid_unknown
+        else:
+            assert valid, forbid_unknown
 
 
 @settings(max_examples=400, deadline=None)

@@ -15,15 +15,34 @@ Two decoders per schema:
 Anything that fails the decode takes the slower tiers. Only keywords whose msgspec meaning equals
 jsonschema's are compiled (for strings: ``minLength``, ``maxLength`` and ``pattern``, which both
 read as Python does: code points, ``re.search``); a schema using others gets no decoder.
+
+The struct decoder checks a ``pattern`` after the C pass rather than in it: msgspec's own check
+costs about three times a compiled ``re.search`` called from generated code (about 0.7 µs a
+pattern, most of a valid record's decode). That needs every patterned string to be reachable
+from the root through struct members alone (no array, no union with another struct); where one
+is not, msgspec checks every pattern itself, as the skipping decoder always does.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Mapping
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, Required, TypedDict, is_typeddict
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    Protocol,
+    Required,
+    TypedDict,
+    Union,
+    get_args,
+    get_origin,
+    is_typeddict,
+)
 
 import msgspec
 
@@ -32,6 +51,7 @@ from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
 
 _REF_PREFIX = "#/$defs/"
 _STRING_KEYWORDS = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"}
+_UNIONS = (Union, types.UnionType)  # X | None: typing.Union, or types.UnionType of classes
 _SCALARS: dict[str, Any] = {"string": str, "integer": int, "boolean": bool, "null": None}
 
 
@@ -39,8 +59,18 @@ class Unsupported(Exception):
     """The schema uses a keyword whose msgspec meaning is not exactly jsonschema's."""
 
 
+class Decoder(Protocol):
+    """What ``decoder_for`` gives: ``decode`` (raising ``msgspec.DecodeError``, or its
+    ``ValidationError``, for a document it cannot vouch for) and the decoded ``type``."""
+
+    @property
+    def type(self) -> Any: ...
+
+    def decode(self, data: bytes | str, /) -> Any: ...
+
+
 @cache
-def decoder_for(schema: str, *, unknown_members: bool = False) -> msgspec.json.Decoder[Any] | None:
+def decoder_for(schema: str, *, unknown_members: bool = False) -> Decoder | None:
     """A decoder vouching for ``schema``, or None when the schema cannot be compiled exactly.
 
     With ``unknown_members=True`` the decoder (of TypedDicts, giving plain dicts) skips members
@@ -48,12 +78,84 @@ def decoder_for(schema: str, *, unknown_members: bool = False) -> msgspec.json.D
     checking their UTF-8 and without the nesting limit ``json.loads`` has, so a record it
     accepts is vouched for only together with ``skipping_is_safe``.
     """
+    return compile_decoder(bundle()["$defs"], schema, unknown_members=unknown_members)
+
+
+def compile_decoder(
+    defs: Mapping[str, Any], schema: str, *, unknown_members: bool = False
+) -> Decoder | None:
+    """``decoder_for`` of the definitions ``defs`` (for tests of other schemas)."""
+    root = {"$ref": _REF_PREFIX + schema}
     try:
-        compiler = _Compiler(bundle()["$defs"], forbid_unknown=not unknown_members)
-        target = compiler.type_of({"$ref": _REF_PREFIX + schema})
+        if not unknown_members:
+            deferring = _Compiler(defs, forbid_unknown=True, defer_patterns=True)
+            target = deferring.type_of(root)
+            if not deferring.deferral_failed:
+                return _PatternsAfter.of(msgspec.json.Decoder(target), deferring.checks)
+        target = _Compiler(defs, forbid_unknown=not unknown_members).type_of(root)
         return msgspec.json.Decoder(target)
     except (Unsupported, TypeError):  # TypeError: a type combination msgspec refuses
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    """A string's ``pattern``, left out of its msgspec ``Meta``: checked after the decode."""
+
+    pattern: str
+    search: Callable[[str], object]
+
+
+@dataclass(frozen=True, slots=True)
+class _StructChecks:
+    """What is checked after the decode in a struct: its patterned strings, and its members that
+    are structs with checks of their own."""
+
+    patterns: tuple[tuple[str, _Pattern], ...]
+    nested: tuple[tuple[str, type], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _PatternsAfter:
+    """A struct decoder whose patterns are checked by generated code after the C pass."""
+
+    type: Any
+    decode: Callable[[bytes | str], Any]
+
+    @classmethod
+    def of(cls, decoder: msgspec.json.Decoder[Any], checks: dict[type, _StructChecks]) -> Decoder:
+        root: Any = decoder.type
+        if root not in checks:
+            return decoder  # no pattern anywhere: msgspec's decode as it is
+        namespace: dict[str, Any] = {"_decode": decoder.decode, "_Refused": _PatternRefused}
+        lines = ["def decode(data):", "    s0 = _decode(data)"]
+
+        def bind(value: object) -> str:
+            name = f"_g{len(namespace)}"
+            namespace[name] = value
+            return name
+
+        def emit(struct: type, variable: str, path: str, indent: str) -> None:
+            for member, pattern in checks[struct].patterns:
+                search, at = bind(pattern.search), f"{path}.{member}"
+                message = bind(f"Expected `str` matching regex {pattern.pattern!r} - at `{at}`")
+                lines.append(f"{indent}v = {variable}.{member}")
+                lines.append(f"{indent}if type(v) is str and {search}(v) is None:")
+                lines.append(f"{indent}    raise _Refused({message})")
+            for member, inner in checks[struct].nested:
+                nested = f"s{len(lines)}"
+                lines.append(f"{indent}{nested} = {variable}.{member}")
+                lines.append(f"{indent}if type({nested}) is {bind(inner)}:")
+                emit(inner, nested, f"{path}.{member}", indent + "    ")
+
+        emit(root, "s0", "$", "    ")
+        lines.append("    return s0")
+        exec(compile("\n".join(lines) + "\n", "<pattern checks>", "exec"), namespace)
+        return cls(root, namespace["decode"])
+
+
+class _PatternRefused(msgspec.ValidationError):
+    """A string the decoder read does not match its pattern (a member the schema lists)."""
 
 
 # Fewer brackets than this in the whole document: json.loads cannot hit its nesting limit.
@@ -76,11 +178,18 @@ def skipping_is_safe(data: bytes | str) -> bool:
 
 
 class _Compiler:
-    def __init__(self, defs: Mapping[str, Any], *, forbid_unknown: bool) -> None:
+    def __init__(
+        self, defs: Mapping[str, Any], *, forbid_unknown: bool, defer_patterns: bool = False
+    ) -> None:
         self._defs = defs
         self._forbid_unknown = forbid_unknown
+        self._defer_patterns = defer_patterns
         self._structs: dict[str, Any] = {}
         self._building: set[str] = set()
+        #: The structs with patterns to check after the decode (``defer_patterns``).
+        self.checks: dict[type, _StructChecks] = {}
+        #: A deferred pattern is somewhere the generated checks cannot reach (an array, say).
+        self.deferral_failed = False
 
     def type_of(self, schema: Any) -> Any:
         if not isinstance(schema, dict):
@@ -155,8 +264,7 @@ class _Compiler:
         finally:
             self._building.discard(name)
 
-    @staticmethod
-    def _string(schema: dict[str, Any], asserting: set[str]) -> Any:
+    def _string(self, schema: dict[str, Any], asserting: set[str]) -> Any:
         # msgspec means what jsonschema means by these: lengths in code points (len), and the
         # pattern run by Python's re with re.search; a string msgspec cannot take as str (a lone
         # surrogate escape) fails the decode and takes the slower tiers.
@@ -177,6 +285,12 @@ class _Compiler:
         for option in ("min_length", "max_length"):
             if option in meta and (type(meta[option]) is not int or meta[option] < 0):
                 raise Unsupported(schema)
+        if self._defer_patterns and "pattern" in meta:
+            pattern = meta.pop("pattern")
+            deferred = _Pattern(pattern, re.compile(pattern).search)
+            if meta:
+                return Annotated[str, msgspec.Meta(**meta), deferred]
+            return Annotated[str, deferred]  # msgspec ignores metadata other than Meta
         return Annotated[str, msgspec.Meta(**meta)] if meta else str
 
     @staticmethod
@@ -211,7 +325,39 @@ class _Compiler:
         ]
         # UNSET: an absent member stays absent in msgspec.to_builtins. gc=False: a decoded
         # document has no cycles, and untracked structs decode a few percent faster.
-        return msgspec.defstruct(name, fields, forbid_unknown_fields=True, kw_only=True, gc=False)
+        struct = msgspec.defstruct(name, fields, forbid_unknown_fields=True, kw_only=True, gc=False)
+        if self._defer_patterns:
+            self._plan_checks(struct, members)
+        return struct
+
+    def _plan_checks(self, struct: type, members: dict[str, Any]) -> None:
+        """Record what the generated code checks in ``struct``: a member that is a patterned
+        string, or a struct with checks, each maybe null; a deferred pattern anywhere else
+        (in an array, a union) cannot be reached, and msgspec checks the patterns after all."""
+        patterns, nested = [], []
+        for key, member in members.items():
+            kinds = [each for each in get_args(member) if each is not type(None)]
+            alone = kinds[0] if get_origin(member) in _UNIONS and len(kinds) == 1 else member
+            pattern = _deferred_pattern(alone)
+            if pattern is not None:
+                patterns.append((key, pattern))
+            elif alone in self.checks:
+                nested.append((key, alone))
+            elif self._mentions_deferred(member):
+                self.deferral_failed = True
+        if patterns or nested:
+            self.checks[struct] = _StructChecks(tuple(patterns), tuple(nested))
+
+    def _mentions_deferred(self, member: Any) -> bool:
+        if member in self.checks or _deferred_pattern(member) is not None:
+            return True
+        return any(self._mentions_deferred(each) for each in get_args(member))
+
+
+def _deferred_pattern(member: Any) -> _Pattern | None:
+    if get_origin(member) is not Annotated:
+        return None
+    return next((each for each in member.__metadata__ if isinstance(each, _Pattern)), None)
 
 
 def _kind(member: Any) -> str:
