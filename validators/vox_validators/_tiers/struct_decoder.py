@@ -18,7 +18,8 @@ read as Python does: code points, ``re.search``); a schema using others gets no 
 
 The struct decoder checks a ``pattern`` after the C pass rather than in it: msgspec's own check
 costs about three times a compiled ``re.search`` called from generated code (about 0.7 µs a
-pattern, most of a valid record's decode). That needs every patterned string to be reachable
+pattern, most of a valid record's decode), and generated code can answer the common shapes with
+``str.strip`` (``_tiers.pattern_shapes``). That needs every patterned string to be reachable
 from the root through struct members alone (no array, no union with another struct); where one
 is not, msgspec checks every pattern itself, as the skipping decoder always does.
 """
@@ -48,6 +49,7 @@ import msgspec
 
 from vox_validators._schema import bundle
 from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
+from vox_validators._tiers.pattern_shapes import match_expression
 
 _REF_PREFIX = "#/$defs/"
 _STRING_KEYWORDS = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"}
@@ -103,7 +105,6 @@ class _Pattern:
     """A string's ``pattern``, left out of its msgspec ``Meta``: checked after the decode."""
 
     pattern: str
-    search: Callable[[str], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ class _StructChecks:
     """What is checked after the decode in a struct: its patterned strings, and its members that
     are structs with checks of their own."""
 
-    patterns: tuple[tuple[str, _Pattern], ...]
+    patterns: tuple[tuple[str, str], ...]
     nested: tuple[tuple[str, type], ...]
 
 
@@ -137,10 +138,11 @@ class _PatternsAfter:
 
         def emit(struct: type, variable: str, path: str, indent: str) -> None:
             for member, pattern in checks[struct].patterns:
-                search, at = bind(pattern.search), f"{path}.{member}"
-                message = bind(f"Expected `str` matching regex {pattern.pattern!r} - at `{at}`")
+                at = f"{path}.{member}"
+                message = bind(f"Expected `str` matching regex {pattern!r} - at `{at}`")
                 lines.append(f"{indent}v = {variable}.{member}")
-                lines.append(f"{indent}if type(v) is str and {search}(v) is None:")
+                matches = match_expression(pattern, "v", bind)
+                lines.append(f"{indent}if type(v) is str and not {matches}:")
                 lines.append(f"{indent}    raise _Refused({message})")
             for member, inner in checks[struct].nested:
                 nested = f"s{len(lines)}"
@@ -287,7 +289,7 @@ class _Compiler:
                 raise Unsupported(schema)
         if self._defer_patterns and "pattern" in meta:
             pattern = meta.pop("pattern")
-            deferred = _Pattern(pattern, re.compile(pattern).search)
+            deferred = _Pattern(pattern)
             if meta:
                 return Annotated[str, msgspec.Meta(**meta), deferred]
             return Annotated[str, deferred]  # msgspec ignores metadata other than Meta
@@ -340,7 +342,7 @@ class _Compiler:
             alone = kinds[0] if get_origin(member) in _UNIONS and len(kinds) == 1 else member
             pattern = _deferred_pattern(alone)
             if pattern is not None:
-                patterns.append((key, pattern))
+                patterns.append((key, pattern.pattern))
             elif alone in self.checks:
                 nested.append((key, alone))
             elif self._mentions_deferred(member):
