@@ -23,15 +23,15 @@ def validate_record(
     is one ``internal`` error on this record, and the caller goes on with the next.
     ``strict`` and ``rules`` are those of :func:`vox_validators.validate_json`.
     """
-    findings = list(record.findings)
-    if record.data is None or record.schema is None:
-        return findings
+    data, schema, read = record.data, record.schema, record.findings
+    if data is None or schema is None:
+        return list(read)
     try:
         if rules:
-            findings += validate_json(record.data, record.schema, strict=strict, rules=rules)
+            found = validate_json(data, schema, strict=strict, rules=rules)
         else:  # the plain call: the common case, and the hot loop of the command line
-            findings += validate_json(record.data, record.schema, strict=strict)
+            found = validate_json(data, schema, strict=strict)
     except Exception as error:  # a validator bug must not lose the other records
         message = f"the validator failed on this record: {error!r}"
-        findings.append(Finding("internal", "error", "", message))
-    return findings
+        found = [Finding("internal", "error", "", message)]
+    return [*read, *found] if read else found  # validate_json's list is the caller's own
