@@ -42,6 +42,7 @@ from typing import Any
 from vox_validators._schema import bundle
 from vox_validators._tiers.compiled_predicate import compile_predicate, is_shallow
 from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
+from vox_validators._tiers.pattern_shapes import match_expression
 from vox_validators.jsonpointer import Path, pointer
 
 SchemaError = tuple[str, Path, str, str]
@@ -441,9 +442,10 @@ class _Compiler:
         if not isinstance(value, str) or compiled is None:
             self._doubt(pad, lines)  # jsonschema would raise on it
             return
-        regex = self._const(compiled, "RE")  # re.search(pattern, ...), as jsonschema calls it
+        # re.search(pattern, ...), as jsonschema calls it (or its verdict by str.strip)
+        matches = match_expression(compiled.pattern, var, lambda value: self._const(value, "RE"))
         suffix = self._const(f" does not match {value!r}", "MSG")
-        lines.append(f"{pad}if type({var}) is str and not {regex}.search({var}):")
+        lines.append(f"{pad}if type({var}) is str and not {matches}:")
         lines.append(self._error(pad + "    ", "pattern", path, f"_repr({var}) + {suffix}"))
 
     def _emit_numeric_bound(

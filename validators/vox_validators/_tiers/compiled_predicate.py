@@ -27,6 +27,7 @@ from typing import Any
 
 from vox_validators._schema import bundle, check_schema_name
 from vox_validators._tiers.keywords import DRAFT_2020_12_KEYWORDS
+from vox_validators._tiers.pattern_shapes import match_expression
 
 Predicate = Callable[[object], bool]
 
@@ -184,14 +185,17 @@ class _Compiler:
                 bound = int(schema[keyword])
                 lines.append(f"{pad}if {only_str}len({var}) {operator} {bound}: return False")
         if "pattern" in schema:
-            # jsonschema runs re.search with the pattern as written; so does this check.
+            # jsonschema runs re.search with the pattern as written; so does this check
+            # (or str.strip where that is the same verdict: pattern_shapes).
             try:
                 compiled = re.compile(schema["pattern"])
             except (re.error, TypeError):  # not a pattern Python reads: leave it to jsonschema
                 lines.append(f"{pad}return False")
                 return
-            regex = self._const(compiled, "RE")
-            lines.append(f"{pad}if {only_str}not {regex}.search({var}): return False")
+            matches = match_expression(
+                compiled.pattern, var, lambda value: self._const(value, "RE")
+            )
+            lines.append(f"{pad}if {only_str}not {matches}: return False")
         if known_type == "object":
             self._emit_object(schema, var, indent, lines)
         elif known_type == "array":

@@ -31,14 +31,15 @@ _NOTHING_FOLLOWS = [
 
 def match_expression(pattern: str, value: str, bind: Callable[[object], str]) -> str:
     """Python source, true when ``re.search(pattern, value)`` finds a match in the string
-    ``value`` (a variable name); ``bind`` names an object the source reads (a global)."""
+    ``value`` (a variable name, read more than once); ``bind`` names an object the source reads
+    (a global). Parenthesised: safe beside ``not`` and ``and``."""
     shape = _shape(pattern)
     if shape is None:
-        return f"{bind(re.compile(pattern).search)}({value}) is not None"
+        return f"({bind(re.compile(pattern).search)}({value}) is not None)"
     kind, chars = shape
     if kind == "all":
         return f"({value} != '' and not {value}.strip({bind(chars)}))"
-    return f"{value}.strip({bind(chars)}) != ''"
+    return f"({value}.strip({bind(chars)}) != '')"
 
 
 def matcher(pattern: str) -> Callable[[str], bool]:
