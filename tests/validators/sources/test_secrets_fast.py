@@ -7,9 +7,11 @@ must be the same either way.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -156,3 +158,81 @@ def test_what_a_url_holds(url: str, found: int) -> None:
     assert len(findings) == found
     assert all(KEY not in finding.message for finding in findings)  # masked
     assert findings == _long_way(har_secrets, entry)
+
+
+# ----------------------------------------------------------------------------- needle screens
+
+_TEXT_PIECES = st.sampled_from(
+    [
+        "Asia/Seoul",
+        "ASIA",
+        "asia",
+        "AKIA0123456789ABCDEF",
+        "akia0123456789abcdef",
+        "ASIA0123456789ABCDEF",
+        "AIza" + "A" * 35,
+        "aiza" + "a" * 35,
+        "eyJabcdefg.eyJabcdefg.abcdefg",
+        "EYJabcdefg.EYJabcdefg.abcdefg",
+        KEY,
+        KEY.upper(),
+        "-----BEGIN PRIVATE KEY-----",
+        "-----begin private key-----",
+        "sk-" + "a" * 20,
+        "SK-" + "A" * 20,
+        "ghp_" + "a" * 30,
+        "xoxb-0123456789",
+        "sk_live_0123456789",
+        "Bearer abcdefgh123",
+        "BEARER abcdefgh123",
+        "api_key=abcd1234",
+        " ",
+        '"',
+        "\\u0041",
+        "\u212a",
+        "x",
+    ]
+)
+_TEXTS = st.lists(_TEXT_PIECES, max_size=6).map("".join)
+
+
+def _unscreened(scan: Any, *args: Any, **kwargs: Any) -> tuple[Finding, ...]:
+    """The findings with every needle screen open (each lets every text through)."""
+    everything = re.compile("")
+    shapes = tuple(
+        dataclasses.replace(shape, needles=("",))
+        for shape in _secrets._SHAPES  # "" is in any
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("_ANY_TEXT_NEEDLE", "_ANY_EXACT_NEEDLE"):
+            patch.setattr(_secrets, name, everything)
+        for name in ("_BODY_NEEDLE", "_BODY_EXACT_NEEDLE"):
+            patch.setattr(_secrets, name, re.compile(b""))
+        patch.setattr(_secrets, "_BODY_NEEDLES", (b"",))
+        patch.setattr(_secrets, "_quiet", lambda raw, lowered: False)
+        patch.setattr(_secrets, "_SHAPES", shapes)
+        patch.setattr(_secrets, "_BEARER", shapes[0])
+        _forget()
+        return tuple(scan(*args, **kwargs))
+
+
+@settings(max_examples=800, deadline=None)
+@given(header=_TEXTS, body=_TEXTS, field=_TEXTS)
+def test_the_needle_screens_never_hide_a_finding(header: str, body: str, field: str) -> None:
+    # Case-sensitive shapes are screened by their needles as written ("ASIA", not "asia").
+    assert _secrets._SHAPES[0] is _secrets._BEARER
+    for text_body in (body, orjson.dumps({"name": field, "note": body}).decode()):
+        interaction = {
+            "request": {"uri": "https://x/v3/campaigns", "headers": {"X-Note": [header]}},
+            "response": {"headers": {}, "body": {"string": text_body}},
+        }
+        _forget()
+        quick = cassette_secrets(interaction)
+        assert quick == _unscreened(cassette_secrets, interaction)
+
+
+def test_a_time_zone_is_no_lead_for_an_aws_key() -> None:
+    body = orjson.dumps({"call_time_window": {"timezone": "Asia/Seoul"}})
+    assert _secrets._BODY_EXACT_NEEDLE.search(body) is None
+    assert _secrets._BODY_NEEDLE.search(body.lower()) is None
+    assert not _secrets._holds_needle("Asia/Seoul")

@@ -222,15 +222,19 @@ def _trie(words: list[str]) -> str:
 class _Shape:
     label: str
     pattern: re.Pattern[str]
-    # Lower-case strings one of which a match holds: a text without any is not searched (a
-    # substring test is much faster than a regular expression that finds nothing).
+    # Strings one of which a match holds: a text without any is not searched (a substring test
+    # is much faster than a regular expression that finds nothing). As the pattern has them,
+    # searched in the text as it is; lower-case, in the lower-cased text, for a case-blind
+    # pattern (so that "Asia/Seoul" is no lead for an AWS key, which starts with "ASIA").
     needles: tuple[str, ...]
+    case_blind: bool = False
 
 
 _BEARER = _Shape(
     "a Bearer or Basic credential",
     re.compile(r"\b(Bearer|Basic)[ \t]+([A-Za-z0-9._~+/=-]{8,})", re.IGNORECASE),
     ("bearer", "basic"),
+    case_blind=True,
 )
 _SHAPES = (
     _BEARER,
@@ -238,12 +242,12 @@ _SHAPES = (
         "a private key",
         # bounded: a hostile text of BEGIN lines without an END must stay linear
         re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[A-Za-z0-9+/=\s]{0,16384}"),
-        ("-----begin",),
+        ("-----BEGIN",),
     ),
     _Shape(
         "a JWT",
         re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}"),
-        ("eyj",),
+        ("eyJ",),
     ),
     _Shape(
         "a vox-style API key",
@@ -262,8 +266,8 @@ _SHAPES = (
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
     _Shape("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
-    _Shape("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), ("akia", "asia")),
-    _Shape("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), ("aiza",)),
+    _Shape("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), ("AKIA", "ASIA")),
+    _Shape("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), ("AIza",)),
 )
 # name=value or name: value outside JSON (form-like text, YAML, logs). No prefix group before
 # the name ("client_" of client_secret): a repeated group there backtracks quadratically on a
@@ -275,25 +279,34 @@ _NAMED = re.compile(
 _NAMED_NEEDLES = ("key", "token", "secret", "passw")
 # What a body must hold for a credential to be in it, shapes or names (the names of
 # _is_secret_name included): most bodies hold none and are not parsed again.
+# Lower-case (searched in the lower-cased bytes), then as they are (in the bytes themselves).
 _BODY_NEEDLES = tuple(
     needle.encode()
     for needle in (
-        *(needle for shape in _SHAPES for needle in shape.needles),
+        *(needle for shape in _SHAPES if shape.case_blind for needle in shape.needles),
         *_NAMED_NEEDLES,
         *("pass", "pwd", "auth", "cred", "jwt", "bearer", "sig", "session"),
     )
+)
+_BODY_EXACT_NEEDLES = tuple(
+    needle.encode() for shape in _SHAPES if not shape.case_blind for needle in shape.needles
 )
 _VOX_KEY_MIN = 20  # vox..._ with a digit but shorter is a word, not a key
 
 # Every needle of a text pattern in one search of the lower-cased text: a text without any
 # cannot match (the loop of substring tests per pattern then runs only on the rare rest).
 _TEXT_NEEDLES = sorted(
-    {*(needle for shape in _SHAPES for needle in shape.needles), *_NAMED_NEEDLES}
+    {
+        *(needle for shape in _SHAPES if shape.case_blind for needle in shape.needles),
+        *_NAMED_NEEDLES,
+    }
 )
 _ANY_TEXT_NEEDLE = re.compile(_trie(_TEXT_NEEDLES))
+_ANY_EXACT_NEEDLE = re.compile(_trie(sorted({needle.decode() for needle in _BODY_EXACT_NEEDLES})))
 # The needles of a body (below), in one search (of a short body: a long one is searched for each
 # needle, faster than one search on most hostile input).
 _BODY_NEEDLE = re.compile(_trie(sorted({needle.decode() for needle in _BODY_NEEDLES})).encode())
+_BODY_EXACT_NEEDLE = re.compile(_ANY_EXACT_NEEDLE.pattern.encode())
 _SHORT_BODY = 1 << 12
 # Strings of JSON bodies and URL paths repeat; short ones are remembered. Clean headers too.
 _CACHED_TEXT = 256
@@ -305,7 +318,11 @@ _SEARCHED_TEXT = 1 << 14
 
 def _holds_needle(text: str) -> bool:
     """Whether ``text`` may hold a needle of a text pattern (False: no credential in it)."""
-    return len(text) > _SEARCHED_TEXT or _ANY_TEXT_NEEDLE.search(text.lower()) is not None
+    return (
+        len(text) > _SEARCHED_TEXT
+        or _ANY_TEXT_NEEDLE.search(text.lower()) is not None
+        or _ANY_EXACT_NEEDLE.search(text) is not None
+    )
 
 
 def _may_hold(text: str) -> bool:
@@ -441,7 +458,8 @@ def _text_credentials(text: str) -> list[tuple[str, str, str]]:
     # The first few of each kind are enough for the first MAX_PER_TEXT of all, in order.
     enough = 4 * MAX_PER_TEXT
     for shape in _SHAPES:
-        if not any(needle in lowered for needle in shape.needles):
+        searched = lowered if shape.case_blind else text
+        if not any(needle in searched for needle in shape.needles):
             continue
         for match in itertools.islice(shape.pattern.finditer(text), enough):
             credential = _credible(shape, match)
@@ -621,13 +639,19 @@ class _Scan:
         if not raw or len(raw) > limit:
             return
         lowered = raw.lower()
-        if len(raw) <= _SHORT_BODY and _BODY_NEEDLE.search(lowered) is None:
+        if (
+            len(raw) <= _SHORT_BODY
+            and _BODY_NEEDLE.search(lowered) is None
+            and _BODY_EXACT_NEEDLE.search(raw) is None
+        ):
             return  # the needles test below, faster
         content_type = content_type if isinstance(content_type, str) else content_type()
         form = "x-www-form-urlencoded" in content_type.lower()
         if not form and _quiet(raw, lowered):
             return  # most bodies: nothing in them, no need to parse them again
-        if not any(needle in lowered for needle in _BODY_NEEDLES):
+        if not any(needle in lowered for needle in _BODY_NEEDLES) and not any(
+            raw.find(needle) != -1 for needle in _BODY_EXACT_NEEDLES
+        ):
             return
         fix = _body_fix(side)
         where = f"the {side} body"
