@@ -25,6 +25,7 @@ from tests.support.campaigns import (
     valid_campaign,
 )
 from vox_validators import Finding, validate, validate_json
+from vox_validators._schema import bundle
 from vox_validators._tiers.struct_decoder import skipping_is_safe
 from vox_validators._validate import (
     _MEMBER_REJECTED,
@@ -87,6 +88,29 @@ def test_mutated_campaigns_match_the_reference(record: dict[str, Any]) -> None:
 def test_any_json_value_matches_the_reference(value: Any) -> None:
     for schema in ("Campaign", "ErrorEnvelope", "CreateCampaignRequest", "UpdateCampaignRequest"):
         assert_matches_reference(json.dumps(value), schema)
+
+
+_UUID = "f29d0da9-953f-48f1-a09f-76b5a170b338"
+# Strings at the edges of the spec's patterns, alone and as the members that carry them.
+_PATTERN_EDGES = st.sampled_from(
+    [
+        *("", " ", "   ", "\u3000", "\ufeff", "x", "0123", "0123\n", "\u0663", "x" * 256),
+        *(_UUID, _UUID.upper(), _UUID + "\n", "{" + _UUID + "}"),
+    ]
+)
+_COMPONENT_VALUES = st.one_of(
+    json_values,
+    _PATTERN_EDGES,
+    st.fixed_dictionaries({"agent_id": _PATTERN_EDGES, "agent_version": st.just("v3")}),
+    st.lists(_PATTERN_EDGES, max_size=2),
+)
+
+
+@_SETTINGS
+@given(_COMPONENT_VALUES, st.sampled_from(sorted(bundle()["$defs"])))
+def test_every_component_schema_matches_the_reference(value: Any, schema: str) -> None:
+    # Each component is a root of its own (a string with a pattern, a struct, a union ...).
+    assert_matches_reference(json.dumps(value), schema)
 
 
 @_SETTINGS

@@ -92,7 +92,7 @@ def compile_decoder(
         if not unknown_members:
             deferring = _Compiler(defs, forbid_unknown=True, defer_patterns=True)
             target = deferring.type_of(root)
-            if not deferring.deferral_failed:
+            if deferring.reaches_every_pattern(target):
                 return _PatternsAfter.of(msgspec.json.Decoder(target), deferring.checks)
         target = _Compiler(defs, forbid_unknown=not unknown_members).type_of(root)
         return msgspec.json.Decoder(target)
@@ -349,6 +349,13 @@ class _Compiler:
                 self.deferral_failed = True
         if patterns or nested:
             self.checks[struct] = _StructChecks(tuple(patterns), tuple(nested))
+
+    def reaches_every_pattern(self, root: Any) -> bool:
+        """Whether the generated checks reach every deferred pattern of ``root``: it is a struct
+        (with checks or without patterns), every pattern in it where ``_plan_checks`` found it."""
+        return not self.deferral_failed and (
+            root in self.checks or not self._mentions_deferred(root)
+        )
 
     def _mentions_deferred(self, member: Any) -> bool:
         if member in self.checks or _deferred_pattern(member) is not None:
