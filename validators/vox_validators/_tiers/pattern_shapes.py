@@ -15,11 +15,14 @@ characters, and any flag but the default ``re.UNICODE``, keeps ``re.compile(patt
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
-from re import _constants as sre  # re's own parser and names
-from re import _parser as sre_parse
 from typing import Any
+
+# re's own parser and its names (private modules without type stubs: imported by name).
+sre_parse: Any = importlib.import_module("re._parser")
+sre: Any = importlib.import_module("re._constants")
 
 # Above this many characters strip's scan of its argument costs more than the regex.
 _CLASS_LIMIT = 64
