@@ -180,38 +180,57 @@ def test_a_compressed_body_is_limited_by_what_it_decompresses_to() -> None:
 # --------------------------------------------------------------------------- inputs read whole
 
 
-@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
-# HAR files are streamed: their input limit is on one entry (test_har_streaming.py). A cassette
-# is read whole only when its layout is in doubt (here: a "---" document start) or it cannot seek.
-@pytest.mark.parametrize("kind", ["cassette"])
-def test_a_whole_input_over_the_input_limit_is_one_finding_and_the_next_input_is_read(
-    tmp_path: Path, kind: Format, compress: bool
-) -> None:
-    content = (
-        b"---\n" + _cassette([{"string": good().decode()}] * 3)
-        if kind == "cassette"
-        else _har([{"text": good().decode()}] * 3)
-    ) + b" " * (2 * MiB)
-    name = ("a.yaml" if kind == "cassette" else "a.har") + (".gz" if compress else "")
+def _read_beside_jsonl(
+    tmp_path: Path, name: str, content: bytes, compress: bool, limits: Limits
+) -> tuple[list[Record], list[tuple[str, list[str]]]]:
+    """``content`` written as ``name`` (gzipped when asked) beside a one-record ``b.jsonl``, the
+    folder read with ``limits``: the records, and each one's file name and rules."""
     (tmp_path / name).write_bytes(gzip.compress(content) if compress else content)
     (tmp_path / "b.jsonl").write_bytes(good() + b"\n")
-    limits = Limits(input=MiB)
     records = list(iter_records(str(tmp_path), limits=limits))
-    assert [
+    named = [
         (Path(r.source).name, rules) for r, rules in zip(records, verdicts(records), strict=True)
-    ] == [
-        (name, ["limit"]),
-        ("b.jsonl", []),
     ]
+    return records, named
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, like a pipe."""
+
+    def __init__(self, content: bytes) -> None:
+        self._content = io.BytesIO(content)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._content.readinto(buffer)
+
+
+def _unseekable(path: Path) -> io.BufferedReader:
+    """The file's bytes as a stream that cannot seek (a pipe)."""
+    return io.BufferedReader(_Pipe(path.read_bytes()))
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
+def test_a_whole_input_over_the_input_limit_is_one_finding_and_the_next_input_is_read(
+    tmp_path: Path, compress: bool
+) -> None:
+    # HAR files are streamed: their input limit is on one entry (test_har_streaming.py). A
+    # cassette is read whole only when its layout is in doubt (here: a "---" document start) or
+    # it cannot seek.
+    content = b"---\n" + _cassette([{"string": good().decode()}] * 3) + b" " * (2 * MiB)
+    name = "a.yaml" + (".gz" if compress else "")
+    limits = Limits(input=MiB)
+    records, named = _read_beside_jsonl(tmp_path, name, content, compress, limits)
+    assert named == [(name, ["limit"]), ("b.jsonl", [])]
     message = limit_messages(records)[0]
     decompressed = ", decompressed," if compress else ""
     assert f"{decompressed} is larger than 1 MiB, the input limit; not read" in message
     assert "--max-input-size" in message
     # The same from a pipe (not seekable: read up to the limit) and from bytes.
-    with (tmp_path / name).open("rb") as stream:
-        unseekable = io.BufferedReader(_Pipe(stream.read()))
-    for source in (unseekable, (tmp_path / name).read_bytes()):
-        found = list(iter_records(source, format=kind, limits=limits))
+    for source in (_unseekable(tmp_path / name), (tmp_path / name).read_bytes()):
+        found = list(iter_records(source, format="cassette", limits=limits))
         assert verdicts(found) == [["limit"]]
         assert "the input limit; not read" in limit_messages(found)[0]
     assert verdicts(iter_records(str(tmp_path / name))) == [[]] * 3  # the default: read
@@ -226,34 +245,15 @@ def test_a_streamed_cassette_over_the_input_limit_is_read_interaction_by_interac
     content = _cassette([{"string": good().decode() + " " * (700 * 1024)} for _ in range(3)])
     assert len(content) > 2 * MiB
     name = "a.yaml" + (".gz" if compress else "")
-    (tmp_path / name).write_bytes(gzip.compress(content) if compress else content)
-    (tmp_path / "b.jsonl").write_bytes(good() + b"\n")
     limits = Limits(input=MiB)
-    records = list(iter_records(str(tmp_path), limits=limits))
-    assert [
-        (Path(r.source).name, rules) for r, rules in zip(records, verdicts(records), strict=True)
-    ] == [(name, [])] * 3 + [("b.jsonl", [])]
+    _, named = _read_beside_jsonl(tmp_path, name, content, compress, limits)
+    assert named == [(name, [])] * 3 + [("b.jsonl", [])]
     found = list(iter_records((tmp_path / name).read_bytes(), format="cassette", limits=limits))
     assert verdicts(found) == [[]] * 3
     # A pipe cannot be read again if the layout is in doubt: it is read whole, within the limit.
-    with (tmp_path / name).open("rb") as stream:
-        unseekable = io.BufferedReader(_Pipe(stream.read()))
-    found = list(iter_records(unseekable, format="cassette", limits=limits))
+    found = list(iter_records(_unseekable(tmp_path / name), format="cassette", limits=limits))
     assert verdicts(found) == [["limit"]]
     assert "the input limit; not read" in limit_messages(found)[0]
-
-
-class _Pipe(io.RawIOBase):
-    """A stream that cannot seek, like a pipe."""
-
-    def __init__(self, content: bytes) -> None:
-        self._content = io.BytesIO(content)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._content.readinto(buffer)
 
 
 def test_the_nodes_limit_counts_yaml_aliases_expanded_and_json_values() -> None:
