@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import io
 import json
 import tracemalloc
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.streams import pipe
 from tests.support.validate import FIXTURES, campaign
 from vox_validators.sources import Limits, Record, iter_records
 from vox_validators.sources import _har as har
@@ -271,24 +271,11 @@ def test_keys_in_any_order_and_any_encoding_as_json_loads_reads_them() -> None:
     assert streamed(bom) == reference(plain)
 
 
-class _Pipe(io.RawIOBase):
-    """A stream that cannot seek, like standard input."""
-
-    def __init__(self, content: bytes) -> None:
-        self._content = io.BytesIO(content)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._content.readinto(buffer)
-
-
 def test_iter_records_reads_har_files_from_bytes_pipes_and_gzip() -> None:
     data = document([entry(good()), entry("{}", status=404), entry()])
     expected = [(r.index, r.data, r.findings) for r in reference(data)]
     sources: list[bytes | BinaryIO] = [data, gzip.compress(data)]
-    sources += [io.BufferedReader(_Pipe(data)), io.BufferedReader(_Pipe(gzip.compress(data)))]
+    sources += [pipe(data), pipe(gzip.compress(data))]
     for source in sources:
         found = list(iter_records(source, format="har"))
         assert [(r.index, r.data, r.findings) for r in found] == expected

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import io
 import json
 import os
 import pickle
@@ -25,6 +24,7 @@ import yaml
 import vox_validators.sources._chunks
 import vox_validators.sources._har
 from tests.support.memory import run_limited
+from tests.support.streams import pipe
 from tests.support.validate import campaign
 from vox_validators import validate_record
 from vox_validators.sources import Format, Limits, Record, discover, iter_records
@@ -194,24 +194,6 @@ def _read_beside_jsonl(
     return records, named
 
 
-class _Pipe(io.RawIOBase):
-    """A stream that cannot seek, like a pipe."""
-
-    def __init__(self, content: bytes) -> None:
-        self._content = io.BytesIO(content)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._content.readinto(buffer)
-
-
-def _unseekable(path: Path) -> io.BufferedReader:
-    """The file's bytes as a stream that cannot seek (a pipe)."""
-    return io.BufferedReader(_Pipe(path.read_bytes()))
-
-
 @pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
 def test_a_whole_input_over_the_input_limit_is_one_finding_and_the_next_input_is_read(
     tmp_path: Path, compress: bool
@@ -229,7 +211,7 @@ def test_a_whole_input_over_the_input_limit_is_one_finding_and_the_next_input_is
     assert f"{decompressed} is larger than 1 MiB, the input limit; not read" in message
     assert "--max-input-size" in message
     # The same from a pipe (not seekable: read up to the limit) and from bytes.
-    for source in (_unseekable(tmp_path / name), (tmp_path / name).read_bytes()):
+    for source in (pipe((tmp_path / name).read_bytes()), (tmp_path / name).read_bytes()):
         found = list(iter_records(source, format="cassette", limits=limits))
         assert verdicts(found) == [["limit"]]
         assert "the input limit; not read" in limit_messages(found)[0]
@@ -251,7 +233,9 @@ def test_a_streamed_cassette_over_the_input_limit_is_read_interaction_by_interac
     found = list(iter_records((tmp_path / name).read_bytes(), format="cassette", limits=limits))
     assert verdicts(found) == [[]] * 3
     # A pipe cannot be read again if the layout is in doubt: it is read whole, within the limit.
-    found = list(iter_records(_unseekable(tmp_path / name), format="cassette", limits=limits))
+    found = list(
+        iter_records(pipe((tmp_path / name).read_bytes()), format="cassette", limits=limits)
+    )
     assert verdicts(found) == [["limit"]]
     assert "the input limit; not read" in limit_messages(found)[0]
 
