@@ -279,30 +279,25 @@ _NAMED = re.compile(
 _NAMED_NEEDLES = ("key", "token", "secret", "passw")
 # What a body must hold for a credential to be in it, shapes or names (the names of
 # _is_secret_name included): most bodies hold none and are not parsed again.
-# Lower-case (searched in the lower-cased bytes), then as they are (in the bytes themselves).
+# The shapes' needles: lower-case ones searched in the lower-cased text, the others as it is.
+_CASE_BLIND_NEEDLES = tuple(n for shape in _SHAPES if shape.case_blind for n in shape.needles)
+_EXACT_NEEDLES = tuple(n for shape in _SHAPES if not shape.case_blind for n in shape.needles)
 _BODY_NEEDLES = tuple(
     needle.encode()
     for needle in (
-        *(needle for shape in _SHAPES if shape.case_blind for needle in shape.needles),
+        *_CASE_BLIND_NEEDLES,
         *_NAMED_NEEDLES,
         *("pass", "pwd", "auth", "cred", "jwt", "bearer", "sig", "session"),
     )
 )
-_BODY_EXACT_NEEDLES = tuple(
-    needle.encode() for shape in _SHAPES if not shape.case_blind for needle in shape.needles
-)
+_BODY_EXACT_NEEDLES = tuple(needle.encode() for needle in _EXACT_NEEDLES)
 _VOX_KEY_MIN = 20  # vox..._ with a digit but shorter is a word, not a key
 
 # Every needle of a text pattern in one search of the lower-cased text: a text without any
 # cannot match (the loop of substring tests per pattern then runs only on the rare rest).
-_TEXT_NEEDLES = sorted(
-    {
-        *(needle for shape in _SHAPES if shape.case_blind for needle in shape.needles),
-        *_NAMED_NEEDLES,
-    }
-)
+_TEXT_NEEDLES = sorted({*_CASE_BLIND_NEEDLES, *_NAMED_NEEDLES})
 _ANY_TEXT_NEEDLE = re.compile(_trie(_TEXT_NEEDLES))
-_ANY_EXACT_NEEDLE = re.compile(_trie(sorted({needle.decode() for needle in _BODY_EXACT_NEEDLES})))
+_ANY_EXACT_NEEDLE = re.compile(_trie(sorted(set(_EXACT_NEEDLES))))
 # The needles of a body (below), in one search (of a short body: a long one is searched for each
 # needle, faster than one search on most hostile input).
 _BODY_NEEDLE = re.compile(_trie(sorted({needle.decode() for needle in _BODY_NEEDLES})).encode())
