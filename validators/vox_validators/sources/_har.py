@@ -48,6 +48,7 @@ from vox_validators._findings import Finding
 from vox_validators.sources._chunks import BOM, ReadError, prepend, read_whole
 from vox_validators.sources._limits import Limits, over_limit
 from vox_validators.sources._record import Record, failed, limited
+from vox_validators.sources._secret_screen import har_entry_may_hold
 from vox_validators.sources._secrets import har_secrets
 from vox_validators.sources._traffic import (
     Problem,
@@ -604,7 +605,8 @@ class _HarReader:
             record = _har_record(source, entry, index, limits, self.folder)
         except Exception as error:  # an odd shape is a finding on this entry only
             record = failed(source, f"entry could not be read: {error!r}", index=index)
-        if isinstance(entry, dict):
+        # The entry's text first: most hold nothing a credential needs, and are not walked.
+        if isinstance(entry, dict) and har_entry_may_hold(bytes(data)):
             record = with_secrets(record, har_secrets, entry, record.data, limits)
         return record
 

@@ -32,7 +32,9 @@ interaction (the last then says more were not listed), bodies over ``max_body_by
 scanned, and every pattern runs in linear time (no nested or unbounded lazy repetition).
 
 Fast on clean traffic (tens of microseconds an interaction), with the same findings as the
-long way: a text is searched only when it holds one of the strings a pattern needs, a body is
+long way: a HAR entry whose JSON text holds nothing a finding needs is not walked at all, and a
+body whose bytes hold none of the strings a pattern needs is not read further (both screens in
+one pass: ``_secret_screen``); a text is searched only when it holds one of them, a body is
 parsed and walked only when its bytes could hold a finding, what a name is is decided once per
 name, a header name and value found clean once are not read again, and a plain URL's host (which
 is never searched: ``vox`` of ``tryvox.co``) does not send it to ``urlsplit``.
@@ -53,6 +55,7 @@ import orjson
 from vox_validators._findings import Finding
 from vox_validators.jsonpointer import escape
 from vox_validators.sources._record import MAX_RECORD_BYTES
+from vox_validators.sources._secret_screen import body_may_hold
 
 __all__ = ["cassette_secrets", "har_secrets", "is_placeholder", "mask"]
 
@@ -298,10 +301,8 @@ _VOX_KEY_MIN = 20  # vox..._ with a digit but shorter is a word, not a key
 _TEXT_NEEDLES = sorted({*_CASE_BLIND_NEEDLES, *_NAMED_NEEDLES})
 _ANY_TEXT_NEEDLE = re.compile(_trie(_TEXT_NEEDLES))
 _ANY_EXACT_NEEDLE = re.compile(_trie(sorted(set(_EXACT_NEEDLES))))
-# The needles of a body (below), in one search (of a short body: a long one is searched for each
-# needle, faster than one search on most hostile input).
-_BODY_NEEDLE = re.compile(_trie(sorted({needle.decode() for needle in _BODY_NEEDLES})).encode())
-_BODY_EXACT_NEEDLE = re.compile(_ANY_EXACT_NEEDLE.pattern.encode())
+# A short body is screened in one search (_secret_screen); a long one is searched for each needle,
+# faster than one search on most hostile input when Hyperscan is missing.
 _SHORT_BODY = 1 << 12
 # Strings of JSON bodies and URL paths repeat; short ones are remembered. Clean headers too.
 _CACHED_TEXT = 256
@@ -633,13 +634,9 @@ class _Scan:
         """``content_type`` is the body's, or what finds it (only a body read needs it)."""
         if not raw or len(raw) > limit:
             return
-        lowered = raw.lower()
-        if (
-            len(raw) <= _SHORT_BODY
-            and _BODY_NEEDLE.search(lowered) is None
-            and _BODY_EXACT_NEEDLE.search(raw) is None
-        ):
+        if len(raw) <= _SHORT_BODY and not body_may_hold(raw):
             return  # the needles test below, faster
+        lowered = raw.lower()
         content_type = content_type if isinstance(content_type, str) else content_type()
         form = "x-www-form-urlencoded" in content_type.lower()
         if not form and _quiet(raw, lowered):
