@@ -47,8 +47,10 @@ from vox_validators.rules._specialize import (
     copy_tree,
     dict_prelude,
     specialise,
+    struct_members,
     struct_prelude,
 )
+from vox_validators.rules._struct_reads import struct_reads
 
 QuietCheck = Callable[[Mapping[str, Any]], bool]
 """True when none of the check's rules yields (or raises) on the record."""
@@ -478,7 +480,14 @@ class _Fused:
         spec = self.specialised
         if spec is None or spec.reads_record:
             return None
-        found = struct_prelude(spec.keys, self.record, self.prefix, struct_type, spec.body)
+        members = struct_members(spec.keys, self.prefix, struct_type)
+        reads = None
+        if members is not None:
+            reads = struct_reads(spec.body, members, self.prefix, self.derived.namespace)
+        body, read_defaults = reads or (spec.body, {})
+        found = struct_prelude(
+            spec.keys, self.record, self.prefix, struct_type, spec.body, convert=reads is None
+        )
         if found is None:
             return None
         prelude, extra = found
@@ -489,7 +498,11 @@ class _Fused:
             return fallback(to_builtins(record))
 
         return _compile_specialised(
-            self, prelude, {**extra, f"{self.prefix}fallback": after_rebound}, check_type=False
+            self,
+            prelude,
+            {**extra, **read_defaults, f"{self.prefix}fallback": after_rebound},
+            check_type=False,
+            body=body,
         )
 
 
@@ -516,10 +529,15 @@ def _specialised(
 
 
 def _compile_specialised(
-    fused: _Fused, prelude: list[ast.stmt], extra: dict[str, object], *, check_type: bool
+    fused: _Fused,
+    prelude: list[ast.stmt],
+    extra: dict[str, object],
+    *,
+    check_type: bool,
+    body: list[ast.stmt] | None = None,
 ) -> QuietCheck:
-    """``def quiet(record, <defaults>)``: the prelude, then the specialised body; a rebound
-    global hands the record to the fallback."""
+    """``def quiet(record, <defaults>)``: the prelude, then the specialised body (or ``body``,
+    a rewrite of it); a rebound global hands the record to the fallback."""
     spec = fused.specialised
     assert spec is not None
     record, prefix = fused.record, fused.prefix
@@ -541,7 +559,7 @@ def _compile_specialised(
     assert isinstance(trying, ast.Try)
     trying.body = [
         *prelude,
-        *copy_tree(spec.body),
+        *copy_tree(spec.body if body is None else body),
         ast.Return(value=ast.Constant(value=True)),
     ]
     module = ast.Module(body=[function], type_ignores=[])

@@ -23,11 +23,19 @@ from __future__ import annotations
 import ast
 import inspect
 import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Specialised", "copy_tree", "dict_prelude", "specialise", "struct_prelude"]
+__all__ = [
+    "Specialised",
+    "copy_tree",
+    "dict_prelude",
+    "specialise",
+    "struct_members",
+    "struct_prelude",
+]
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -479,13 +487,23 @@ def dict_prelude(keys: list[str], record: str, prefix: str) -> list[ast.stmt]:
     return out
 
 
-def struct_prelude(
-    keys: list[str], record: str, prefix: str, struct_type: type, body: list[ast.stmt]
-) -> tuple[list[ast.stmt], dict[str, object]] | None:
-    """The same locals read from a msgspec struct of ``struct_type``, or None when its fields
-    are not known. Members holding objects or arrays become plain values, as the rules see them
-    (unless ``body`` only asks whether they are None: a struct is None exactly when its plain
-    value is)."""
+def struct_members(keys: list[str], prefix: str, struct_type: type) -> dict[str, Any] | None:
+    """The annotation of each hoisted member's local (``<prefix>g<i>``) as ``struct_prelude``
+    reads it unconverted (``None`` is added where the member may be absent), or None when the
+    struct's fields are not known."""
+    fields = _fields(struct_type)
+    if fields is None:
+        return None
+    members: dict[str, Any] = {}
+    for i, key in enumerate(keys):
+        info = fields.get(key)
+        members[f"{prefix}g{i}"] = (
+            None if info is None else info.type if info.required else info.type | None
+        )
+    return members
+
+
+def _fields(struct_type: type) -> dict[str, Any] | None:
     import msgspec  # noqa: PLC0415 - only with the struct tier
 
     try:
@@ -493,6 +511,27 @@ def struct_prelude(
     except TypeError:
         return None
     if any(each.encode_name != each.name for each in fields.values()):
+        return None
+    return fields
+
+
+def struct_prelude(
+    keys: list[str],
+    record: str,
+    prefix: str,
+    struct_type: type,
+    body: list[ast.stmt],
+    *,
+    convert: bool = True,
+) -> tuple[list[ast.stmt], dict[str, object]] | None:
+    """The same locals read from a msgspec struct of ``struct_type``, or None when its fields
+    are not known. Members holding objects or arrays become plain values, as the rules see them
+    (unless ``body`` only asks whether they are None: a struct is None exactly when its plain
+    value is; or ``convert`` is False: ``body`` reads the structs themselves)."""
+    import msgspec  # noqa: PLC0415 - only with the struct tier
+
+    fields = _fields(struct_type)
+    if fields is None:
         return None
     out: list[ast.stmt] = []
     for i, key in enumerate(keys):
@@ -502,7 +541,7 @@ def struct_prelude(
             out += [_assign(g, "None"), _assign(h, "False")]
             continue
         read = f"{record}.{key}"
-        if not _plain(info.type) and not _only_none_tests(body, g):
+        if convert and not _plain(info.type) and not _only_none_tests(body, g):
             read = f"{prefix}to_builtins({read})"
         if info.required:
             out += [_assign(g, read), _assign(h, "True")]
@@ -543,8 +582,6 @@ def _only_none_tests(body: list[ast.stmt], name: str) -> bool:
 
 def _plain(annotation: Any) -> bool:
     """Whether a field of this type holds only values ``to_builtins`` returns as they are."""
-    import typing  # noqa: PLC0415
-
     if annotation in (str, int, bool, type(None), None):
         return True
     origin = typing.get_origin(annotation)
