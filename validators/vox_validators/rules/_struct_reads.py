@@ -218,18 +218,9 @@ class _Typer:
                 ),
                 node,
             )
-        if isinstance(node, ast.While):
+        if isinstance(node, ast.While | ast.If):
             return ast.copy_location(
-                ast.While(
-                    test=self.truth(node.test),
-                    body=self.statements(node.body),
-                    orelse=self.statements(node.orelse),
-                ),
-                node,
-            )
-        if isinstance(node, ast.If):
-            return ast.copy_location(
-                ast.If(
+                type(node)(
                     test=self.truth(node.test),
                     body=self.statements(node.body),
                     orelse=self.statements(node.orelse),
