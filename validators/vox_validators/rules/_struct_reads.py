@@ -300,10 +300,14 @@ class _Typer:
 
     def truth(self, node: ast.expr) -> ast.expr:
         """``node`` rewritten where only its truth counts (a list's truth is its length)."""
+        return self._tested(node)[0]
+
+    def _tested(self, node: ast.expr) -> tuple[ast.expr, _Kinds]:
+        """``node`` rewritten, and what it may hold, where its truth is tested."""
         rewritten, kinds = self.expression(node)
         if any(isinstance(kind, type) for kind in kinds):
             raise _Refused("the truth of a struct (an empty dict is false)")
-        return rewritten
+        return rewritten, kinds
 
     def expression(self, node: ast.expr) -> tuple[ast.expr, _Kinds]:
         method: Callable[[Any], tuple[ast.expr, _Kinds]] | None = getattr(
@@ -514,9 +518,9 @@ class _Typer:
         return ast.Compare(left=parts[0], ops=node.ops, comparators=parts[1:]), _SAME
 
     def _BoolOp(self, node: ast.BoolOp) -> tuple[ast.expr, _Kinds]:
-        values = [self.truth(each) for each in node.values]
-        kinds = frozenset().union(*(self.expression(each)[1] for each in node.values))
-        return ast.BoolOp(op=node.op, values=values), kinds
+        tested = [self._tested(each) for each in node.values]
+        kinds = frozenset().union(*(each_kinds for _, each_kinds in tested))
+        return ast.BoolOp(op=node.op, values=[value for value, _ in tested]), kinds
 
     def _UnaryOp(self, node: ast.UnaryOp) -> tuple[ast.expr, _Kinds]:
         operand = (
